@@ -1,0 +1,31 @@
+namespace RaftOrleans.Consensus;
+
+/// <summary>
+/// Read access to a replica's stable storage. The node reads; the driver writes (it appends the
+/// entries of each <see cref="Ready"/> and saves its hard state), then calls
+/// <see cref="RaftNode.Advance"/>. Contract, after the driver has persisted a Ready:
+/// <list type="bullet">
+/// <item><see cref="FirstIndex"/> is the first index still held (1 before any compaction);
+/// entries below it were compacted into a snapshot whose last index is <c>FirstIndex - 1</c>.</item>
+/// <item><see cref="LastIndex"/> is the last index held, or <c>FirstIndex - 1</c> if the log is empty.</item>
+/// <item><see cref="Term"/> answers for every index in <c>[FirstIndex - 1, LastIndex]</c>
+/// (index 0 has term 0); other indexes throw <see cref="ArgumentOutOfRangeException"/>.</item>
+/// <item><see cref="Entries"/> returns entries <c>[low, high)</c>, all inside
+/// <c>[FirstIndex, LastIndex + 1)</c>, stopping early once <paramref name="maxBytes"/> is passed
+/// (but always at least one entry when the range is non-empty).</item>
+/// </list>
+/// Snapshots and compaction will extend this interface without changing these methods.
+/// </summary>
+public interface IRaftLogStorage
+{
+    /// <summary>The persisted hard state (term, vote, commit) at start.</summary>
+    HardState InitialState();
+    /// <summary>Entries in <c>[low, high)</c>, limited by <paramref name="maxBytes"/>.</summary>
+    IReadOnlyList<Entry> Entries(long low, long high, long maxBytes);
+    /// <summary>The term of the entry at <paramref name="index"/>.</summary>
+    long Term(long index);
+    /// <summary>First index held.</summary>
+    long FirstIndex();
+    /// <summary>Last index held.</summary>
+    long LastIndex();
+}

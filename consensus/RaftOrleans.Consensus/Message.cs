@@ -1,0 +1,33 @@
+namespace RaftOrleans.Consensus;
+
+/// <summary>
+/// A message between replicas. One flat shape for every <see cref="MessageType"/>, like etcd's
+/// raftpb.Message, so the driver can carry it over any transport without per-type code.
+/// </summary>
+public sealed record Message
+{
+    /// <summary>Kind of message.</summary>
+    public required MessageType Type { get; init; }
+    /// <summary>Sender replica id.</summary>
+    public required int From { get; init; }
+    /// <summary>Receiver replica id.</summary>
+    public required int To { get; init; }
+    /// <summary>Sender's term (for PreVote: the term the sender would campaign in).</summary>
+    public required long Term { get; init; }
+    /// <summary>Vote: candidate's last log term. Append: term of the entry at <see cref="Index"/> (prevLogTerm).
+    /// AppendResponse reject: term of the follower's entry at the hint index.</summary>
+    public long LogTerm { get; init; }
+    /// <summary>Vote: candidate's last log index. Append: prevLogIndex. AppendResponse: the follower's
+    /// last matching index on success, the rejected prevLogIndex on reject.</summary>
+    public long Index { get; init; }
+    /// <summary>Entries to append (Append only).</summary>
+    public IReadOnlyList<Entry> Entries { get; init; } = [];
+    /// <summary>Leader's commit index (Append, Heartbeat).</summary>
+    public long Commit { get; init; }
+    /// <summary>Vote / Append rejected.</summary>
+    public bool Reject { get; init; }
+    /// <summary>AppendResponse reject: the index the leader should probe next (fast backtracking).</summary>
+    public long RejectHint { get; init; }
+    /// <summary>Heartbeat / HeartbeatResponse: ReadIndex round context (0 = none).</summary>
+    public long Context { get; init; }
+}

@@ -1,0 +1,45 @@
+namespace RaftOrleans.Consensus;
+
+/// <summary>Static configuration of one replica. Time is counted in ticks of the driver's clock.</summary>
+public sealed record RaftConfig
+{
+    /// <summary>This replica's id (1-based, unique in the group, never <see cref="RaftNode.None"/>).</summary>
+    public required int Id { get; init; }
+    /// <summary>All voting members' ids, this replica included.</summary>
+    public required IReadOnlyList<int> Peers { get; init; }
+    /// <summary>Base election timeout. Each election waits a random time in
+    /// <c>[ElectionTicks, 2 * ElectionTicks)</c> (paper §5.2).</summary>
+    public int ElectionTicks { get; init; } = 10;
+    /// <summary>Ticks between leader heartbeats. Must be less than <see cref="ElectionTicks"/>.</summary>
+    public int HeartbeatTicks { get; init; } = 1;
+    /// <summary>Run a PreVote round before a real election (thesis §9.6).</summary>
+    public bool PreVote { get; init; } = true;
+    /// <summary>Leader steps down when it has not heard from a quorum within an election timeout;
+    /// followers that heard a leader recently ignore votes (leader stickiness, thesis §4.2.3).</summary>
+    public bool CheckQuorum { get; init; } = true;
+    /// <summary>Most bytes of entries in one Append message.</summary>
+    public long MaxBytesPerMessage { get; init; } = 1 << 20;
+    /// <summary>Most entries in one Append message.</summary>
+    public int MaxEntriesPerMessage { get; init; } = 512;
+    /// <summary>Most Append messages in flight (unacknowledged) to one follower (pipelining window).</summary>
+    public int MaxInflightMessages { get; init; } = 64;
+    /// <summary>Most bytes of committed entries handed out in one Ready.</summary>
+    public long MaxApplyBytes { get; init; } = 4 << 20;
+    /// <summary>Most uncommitted entries the leader accepts before rejecting proposals (back-pressure).</summary>
+    public int MaxUncommittedEntries { get; init; } = 10_000;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (Id <= 0) throw new ArgumentException($"Id must be positive, was {Id}.");
+        if (!Peers.Contains(Id)) throw new ArgumentException($"Peers must include this replica's id {Id}.");
+        if (Peers.Distinct().Count() != Peers.Count) throw new ArgumentException("Peers must be distinct.");
+        if (Peers.Any(p => p <= 0)) throw new ArgumentException("Peer ids must be positive.");
+        if (HeartbeatTicks <= 0) throw new ArgumentException("HeartbeatTicks must be positive.");
+        if (ElectionTicks <= HeartbeatTicks) throw new ArgumentException("ElectionTicks must be greater than HeartbeatTicks.");
+        if (MaxInflightMessages <= 0) throw new ArgumentException("MaxInflightMessages must be positive.");
+        if (MaxEntriesPerMessage <= 0 || MaxBytesPerMessage <= 0) throw new ArgumentException("Message limits must be positive.");
+        if (MaxApplyBytes <= 0) throw new ArgumentException("MaxApplyBytes must be positive.");
+        if (MaxUncommittedEntries <= 0) throw new ArgumentException("MaxUncommittedEntries must be positive.");
+    }
+}

@@ -1,0 +1,38 @@
+namespace RaftOrleans.Consensus;
+
+/// <summary>
+/// Everything the node asks its driver to do after a batch of inputs. The driver MUST:
+/// <list type="number">
+/// <item>persist <see cref="HardState"/> (if any) and append <see cref="Entries"/> to stable storage
+/// (replacing any conflicting suffix) — durably, BEFORE anything else;</item>
+/// <item>then send <see cref="Messages"/> (a vote or an append acknowledgement sent before the
+/// state it depends on is durable would break election safety or commit safety after a crash);</item>
+/// <item>then apply <see cref="CommittedEntries"/> to the state machine in order, and release
+/// <see cref="ReadStates"/> once the applied index reaches each read's index;</item>
+/// <item>then call <see cref="RaftNode.Advance"/> with this batch.</item>
+/// </list>
+/// Only one Ready may be outstanding: do not call <see cref="RaftNode.GetReady"/> again before
+/// <see cref="RaftNode.Advance"/>.
+/// </summary>
+public sealed class Ready
+{
+    /// <summary>Changed volatile state (leader, role), or null if unchanged.</summary>
+    public SoftState? SoftState { get; init; }
+    /// <summary>Hard state to persist, or null if unchanged since the last Ready.</summary>
+    public HardState? HardState { get; init; }
+    /// <summary>Entries to append to stable storage. The first one may overwrite a conflicting suffix.</summary>
+    public IReadOnlyList<Entry> Entries { get; init; } = [];
+    /// <summary>Messages to send after persisting.</summary>
+    public IReadOnlyList<Message> Messages { get; init; } = [];
+    /// <summary>Committed entries to apply, in index order, after persisting.</summary>
+    public IReadOnlyList<Entry> CommittedEntries { get; init; } = [];
+    /// <summary>Confirmed linearizable reads.</summary>
+    public IReadOnlyList<ReadState> ReadStates { get; init; } = [];
+    /// <summary>Contexts of <see cref="RaftNode.ReadIndex"/> requests the node dropped (leadership lost
+    /// before they were confirmed). The driver fails their waiters with "not leader" so they retry.</summary>
+    public IReadOnlyList<long> DroppedReads { get; init; } = [];
+
+    /// <summary>True when this batch asks for nothing.</summary>
+    public bool IsEmpty => SoftState is null && HardState is null && Entries.Count == 0 && Messages.Count == 0
+        && CommittedEntries.Count == 0 && ReadStates.Count == 0 && DroppedReads.Count == 0;
+}
