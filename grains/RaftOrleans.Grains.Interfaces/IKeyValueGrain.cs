@@ -1,0 +1,21 @@
+namespace RaftOrleans.Grains;
+
+/// <summary>
+/// The gateway to one Raft group (grain key = group name). Routes every request to the group's
+/// leader, follows redirects and retries with the same session sequence until a deadline, so a
+/// retried write applies exactly once. Stateless: any silo can serve it.
+/// </summary>
+[Alias("raftkv.IKeyValueGrain")]
+public interface IKeyValueGrain : IGrainWithStringKey
+{
+    /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>.</summary>
+    [Alias("Put")] Task<KvResponse> Put(string key, string value);
+    /// <summary>Reads <paramref name="key"/>; linearizable unless <paramref name="stale"/> (then any replica may answer).</summary>
+    [Alias("Get")] Task<KvResponse> Get(string key, bool stale = false);
+    /// <summary>Deletes <paramref name="key"/>.</summary>
+    [Alias("Delete")] Task<KvResponse> Delete(string key);
+    /// <summary>Sets <paramref name="key"/> to <paramref name="newValue"/> if <paramref name="condition"/> holds.</summary>
+    [Alias("Cas")] Task<KvResponse> CompareAndSwap(string key, CasCondition condition, string newValue);
+    /// <summary>Every replica's status, as far as it can be reached within a short deadline.</summary>
+    [Alias("Status")] Task<GroupStatus> Status();
+}

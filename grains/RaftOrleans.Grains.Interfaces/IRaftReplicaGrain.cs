@@ -1,0 +1,33 @@
+using Orleans.Concurrency;
+
+namespace RaftOrleans.Grains;
+
+/// <summary>
+/// One Raft replica (grain key <c>"{group}/{index}"</c>), pinned to its own silo. Replica-to-replica
+/// traffic is one-way: a reply is a message of its own, so a replica never waits on a peer and a
+/// dead silo never blocks the others.
+/// </summary>
+[Alias("raftkv.IRaftReplicaGrain")]
+public interface IRaftReplicaGrain : IGrainWithStringKey
+{
+    /// <summary>Delivers Raft messages from a peer. Fire-and-forget: a lost batch is a lost packet.</summary>
+    [OneWay, Alias("Deliver")] Task Deliver(RaftEnvelope[] messages);
+
+    /// <summary>Proposes an encoded key-value command; completes when it is applied, or at once when not leader.</summary>
+    [Alias("Propose")] Task<ReplicaReply> Propose(byte[] command);
+
+    /// <summary>Linearizable read through ReadIndex (leader only).</summary>
+    [Alias("Read")] Task<ReplicaReply> Read(string key);
+
+    /// <summary>Reads this replica's state machine without any consistency guarantee.</summary>
+    [Alias("ReadStale")] Task<KvResponse> ReadStale(string key);
+
+    /// <summary>This replica's status.</summary>
+    [Alias("GetStatus")] Task<ReplicaStatus> GetStatus();
+
+    /// <summary>Activates the replica (used at silo start); does nothing else.</summary>
+    [Alias("Wake")] Task Wake();
+
+    /// <summary>Asks the leader to hand leadership to <paramref name="target"/>.</summary>
+    [Alias("TransferLeadership")] Task<ReplicaReply> TransferLeadership(int target);
+}

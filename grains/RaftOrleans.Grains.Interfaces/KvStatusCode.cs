@@ -1,0 +1,17 @@
+namespace RaftOrleans.Grains;
+
+/// <summary>Outcome of a key-value request, as the client sees it.</summary>
+[GenerateSerializer, Alias("raftkv.KvStatusCode")]
+public enum KvStatusCode : byte
+{
+    /// <summary>The request succeeded.</summary>
+    Ok = 0,
+    /// <summary>The key does not exist (get, delete).</summary>
+    NotFound = 1,
+    /// <summary>A compare-and-swap condition did not hold; the response carries the current value and revision.</summary>
+    CasConflict = 2,
+    /// <summary>No leader could be reached before the deadline. The request may or may not have taken effect.</summary>
+    Unavailable = 3,
+    /// <summary>The request was rejected before reaching the log (empty or oversized key, unknown group, ...).</summary>
+    BadInput = 4,
+}

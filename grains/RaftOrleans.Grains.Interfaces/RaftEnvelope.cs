@@ -1,0 +1,31 @@
+namespace RaftOrleans.Grains;
+
+/// <summary>
+/// A Raft message on the wire between replica grains: a flat, serializable mirror of the consensus
+/// core's message (which knows nothing of Orleans).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("raftkv.RaftEnvelope")]
+public sealed record RaftEnvelope
+{
+    [Id(0)] public byte Type { get; init; }
+    [Id(1)] public int From { get; init; }
+    [Id(2)] public int To { get; init; }
+    [Id(3)] public long Term { get; init; }
+    [Id(4)] public long LogTerm { get; init; }
+    [Id(5)] public long Index { get; init; }
+    [Id(6)] public RaftEntryData[] Entries { get; init; } = [];
+    [Id(7)] public long Commit { get; init; }
+    [Id(8)] public bool Reject { get; init; }
+    [Id(9)] public long RejectHint { get; init; }
+    [Id(10)] public long Context { get; init; }
+}
+
+/// <summary>A log entry on the wire and in storage.</summary>
+[GenerateSerializer, Immutable, Alias("raftkv.RaftEntryData")]
+public sealed record RaftEntryData
+{
+    [Id(0)] public long Term { get; init; }
+    [Id(1)] public long Index { get; init; }
+    [Id(2)] public byte Type { get; init; }
+    [Id(3)] public byte[] Data { get; init; } = [];
+}

@@ -1,0 +1,49 @@
+namespace RaftOrleans.Grains;
+
+/// <summary>
+/// A typed handle on one Raft key-value group for application code. Thin: every call goes to the
+/// group's <see cref="IKeyValueGrain"/> gateway, which handles leader routing and retries.
+/// </summary>
+public sealed class RaftKeyValueStore
+{
+    private readonly IKeyValueGrain _gateway;
+
+    /// <summary>Creates a store for <paramref name="group"/> using <paramref name="grainFactory"/>.</summary>
+    public RaftKeyValueStore(IGrainFactory grainFactory, string group)
+    {
+        ArgumentNullException.ThrowIfNull(grainFactory);
+        ArgumentException.ThrowIfNullOrWhiteSpace(group);
+        Group = group;
+        _gateway = grainFactory.GetGrain<IKeyValueGrain>(group);
+    }
+
+    /// <summary>The group name.</summary>
+    public string Group { get; }
+
+    /// <summary>Sets a key.</summary>
+    public Task<KvResponse> PutAsync(string key, string value) => _gateway.Put(key, value);
+
+    /// <summary>Reads a key; linearizable unless <paramref name="stale"/>.</summary>
+    public Task<KvResponse> GetAsync(string key, bool stale = false) => _gateway.Get(key, stale);
+
+    /// <summary>Deletes a key.</summary>
+    public Task<KvResponse> DeleteAsync(string key) => _gateway.Delete(key);
+
+    /// <summary>Compare-and-swap.</summary>
+    public Task<KvResponse> CompareAndSwapAsync(string key, CasCondition condition, string newValue)
+        => _gateway.CompareAndSwap(key, condition, newValue);
+
+    /// <summary>Every replica's status.</summary>
+    public Task<GroupStatus> StatusAsync() => _gateway.Status();
+}
+
+/// <summary>Extensions to reach a Raft key-value group from any Orleans client or grain.</summary>
+public static class RaftKeyValueClientExtensions
+{
+    /// <summary>The default group name.</summary>
+    public const string DefaultGroup = "default";
+
+    /// <summary>Returns a typed store for <paramref name="group"/>.</summary>
+    public static RaftKeyValueStore GetRaftKeyValueStore(this IGrainFactory grainFactory, string group = DefaultGroup)
+        => new(grainFactory, group);
+}

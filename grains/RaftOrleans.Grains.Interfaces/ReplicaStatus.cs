@@ -1,0 +1,35 @@
+namespace RaftOrleans.Grains;
+
+/// <summary>One replica's view of itself, for `raftkv status` and tests.</summary>
+[GenerateSerializer, Immutable, Alias("raftkv.ReplicaStatus")]
+public sealed record ReplicaStatus
+{
+    /// <summary>Replica index within its group (1-based).</summary>
+    [Id(0)] public int Replica { get; init; }
+    /// <summary>Name of the silo hosting the replica.</summary>
+    [Id(1)] public string Silo { get; init; } = "";
+    /// <summary>Follower, PreCandidate, Candidate, Leader, or Stopped/Unreachable.</summary>
+    [Id(2)] public string Role { get; init; } = "";
+    /// <summary>Current term.</summary>
+    [Id(3)] public long Term { get; init; }
+    /// <summary>Commit index.</summary>
+    [Id(4)] public long Commit { get; init; }
+    /// <summary>Applied index.</summary>
+    [Id(5)] public long Applied { get; init; }
+    /// <summary>Leader the replica knows of (0 = none).</summary>
+    [Id(6)] public int Leader { get; init; }
+    /// <summary>Last log index.</summary>
+    [Id(7)] public long LastIndex { get; init; }
+    /// <summary>Why the replica could not be reached, if it could not.</summary>
+    [Id(8)] public string? Error { get; init; }
+}
+
+/// <summary>The status of every replica of one group.</summary>
+[GenerateSerializer, Immutable, Alias("raftkv.GroupStatus")]
+public sealed record GroupStatus
+{
+    /// <summary>Group name.</summary>
+    [Id(0)] public string Group { get; init; } = "";
+    /// <summary>One entry per replica, in index order.</summary>
+    [Id(1)] public IReadOnlyList<ReplicaStatus> Replicas { get; init; } = [];
+}
