@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace RaftOrleans.Grains.Diagnostics;
+
+/// <summary>All log messages of the Raft grains, source-generated, in one catalogue.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Replica {Replica} activated on {Silo}: term {Term}, commit {Commit}, last index {LastIndex}, applied {Applied}")]
+    public static partial void ReplicaActivated(ILogger logger, string replica, string silo, long term, long commit, long lastIndex, long applied);
+
+    [LoggerMessage(2, LogLevel.Information, "Replica {Replica} is now {Role} in term {Term} (leader {Leader})")]
+    public static partial void RoleChanged(ILogger logger, string replica, string role, long term, int leader);
+
+    [LoggerMessage(3, LogLevel.Error, "Replica {Replica} stops: another activation wrote its storage (ETag conflict). Fail-stop: it answers nothing until re-activated.")]
+    public static partial void FailStopEtag(ILogger logger, Exception exception, string replica);
+
+    [LoggerMessage(4, LogLevel.Error, "Replica {Replica} stops after a storage failure; in-flight requests fail and the replica re-activates from durable state")]
+    public static partial void FailStopStorage(ILogger logger, Exception exception, string replica);
+
+    [LoggerMessage(5, LogLevel.Debug, "Sending to replica {Target} failed")]
+    public static partial void SendFailed(ILogger logger, Exception exception, string target);
+
+    [LoggerMessage(6, LogLevel.Warning, "Gateway for group {Group} gives up after {Attempts} attempts in {Elapsed}: {Reason}")]
+    public static partial void GatewayUnavailable(ILogger logger, string group, int attempts, TimeSpan elapsed, string reason);
+
+    [LoggerMessage(7, LogLevel.Information, "Activated {Count} local Raft replicas on silo {Silo}")]
+    public static partial void ReplicasWoken(ILogger logger, int count, string silo);
+
+    [LoggerMessage(8, LogLevel.Warning, "Could not activate replica {Replica} at silo start")]
+    public static partial void WakeFailed(ILogger logger, Exception exception, string replica);
+
+    [LoggerMessage(9, LogLevel.Warning, "Dropped a malformed Raft message batch for {Replica}: {Reason}")]
+    public static partial void BadMessage(ILogger logger, string replica, string reason);
+}

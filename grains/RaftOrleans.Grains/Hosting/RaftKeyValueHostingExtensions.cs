@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Runtime;
+using RaftOrleans.Grains.Diagnostics;
+using RaftOrleans.Grains.Placement;
+
+namespace RaftOrleans.Grains.Hosting;
+
+/// <summary>Adds the Raft key-value store to an Orleans silo.</summary>
+public static class RaftKeyValueHostingExtensions
+{
+    /// <summary>
+    /// Registers the replica and gateway grains, replica placement, the startup activation of this
+    /// silo's replicas, metrics, and the options validator. Idempotent. The host still chooses the
+    /// clustering, the grain storage provider named <see cref="RaftKeyValueOptions.StorageProviderName"/>
+    /// and (recommended) a reminder service, and must name each silo so that replica <c>i</c> finds
+    /// the silo <see cref="RaftKeyValueOptions.SiloNameFor"/>(i).
+    /// </summary>
+    public static ISiloBuilder AddRaftKeyValue(this ISiloBuilder builder, Action<RaftKeyValueOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        if (configure is not null) services.Configure(configure);
+        if (services.Any(d => d.ServiceType == typeof(RaftKeyValueMarker))) return builder;
+        services.AddSingleton<RaftKeyValueMarker>();
+
+        services.AddOptions<RaftKeyValueOptions>();
+        services.AddSingleton<IConfigurationValidator, RaftKeyValueOptionsValidator>();
+        services.AddMetrics();
+        services.TryAddSingleton<RaftMetrics>();
+        services.AddPlacementDirector<ReplicaPlacementStrategy, ReplicaPlacementDirector>();
+        builder.AddStartupTask<ReplicaWakeStartupTask>();
+        return builder;
+    }
+
+    /// <summary>Marks that <see cref="AddRaftKeyValue"/> already ran.</summary>
+    private sealed class RaftKeyValueMarker;
+}

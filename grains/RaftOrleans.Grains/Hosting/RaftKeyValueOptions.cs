@@ -1,0 +1,57 @@
+namespace RaftOrleans.Grains.Hosting;
+
+/// <summary>
+/// Settings of the Raft key-value store on a silo (configuration section <see cref="SectionName"/>).
+/// Every silo of a cluster must use the same values, except nothing: they are cluster-wide.
+/// </summary>
+public sealed class RaftKeyValueOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "RaftKeyValue";
+
+    /// <summary>Raft groups served by the cluster. Default: one group, <c>"default"</c>.</summary>
+    public List<string> Groups { get; set; } = ["default"];
+
+    /// <summary>Replicas per group (odd: 3 tolerates one failure, 5 tolerates two). Default 3.</summary>
+    public int ReplicaCount { get; set; } = 3;
+
+    /// <summary>Replica <c>i</c> of every group lives on the silo named <c>{SiloNamePrefix}{i}</c>
+    /// (i = 1..ReplicaCount). Default <c>"silo"</c>: silo1, silo2, silo3.</summary>
+    public string SiloNamePrefix { get; set; } = "silo";
+
+    /// <summary>Period of the replica timer that drives Raft time. Default 50 ms.</summary>
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Base election timeout in ticks (randomised up to twice this). Default 10 (0.5–1 s).</summary>
+    public int ElectionTicks { get; set; } = 10;
+
+    /// <summary>Leader heartbeat period in ticks. Default 1.</summary>
+    public int HeartbeatTicks { get; set; } = 1;
+
+    /// <summary>Name of the <c>IGrainStorage</c> provider holding Raft state. Default <c>"raft"</c>.</summary>
+    public string StorageProviderName { get; set; } = "raft";
+
+    /// <summary>Largest key in UTF-8 bytes. Default 1024.</summary>
+    public int MaxKeyBytes { get; set; } = 1024;
+
+    /// <summary>Largest value in UTF-8 bytes. Default 1 MiB.</summary>
+    public int MaxValueBytes { get; set; } = 1 << 20;
+
+    /// <summary>How long the gateway keeps retrying a request before answering "unavailable". Default 10 s.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the gateway waits for one replica's answer before trying another. Default 2 s.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Committed entries per sealed log chunk in storage. Default 256.</summary>
+    public int LogChunkEntries { get; set; } = 256;
+
+    /// <summary>Applied entries between state-machine snapshots written to storage. Default 1000.</summary>
+    public int SnapshotEveryEntries { get; set; } = 1000;
+
+    /// <summary>Period of the reminder that re-activates a replica after its silo restarts. Default 1 min.</summary>
+    public TimeSpan WakeReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The silo name that hosts replica <paramref name="index"/>.</summary>
+    public string SiloNameFor(int index) => $"{SiloNamePrefix}{index}";
+}

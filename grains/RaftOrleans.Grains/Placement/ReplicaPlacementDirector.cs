@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
+using RaftOrleans.Grains.Hosting;
+using RaftOrleans.Grains.Replica;
+
+namespace RaftOrleans.Grains.Placement;
+
+/// <summary>
+/// Chooses the silo for a replica activation: the active silo whose name is
+/// <see cref="RaftKeyValueOptions.SiloNameFor"/> of the replica's index. When that silo is not
+/// active the replica is down, like a crashed Raft server: the director throws, and the caller
+/// (a peer's one-way message or the gateway) treats it as a lost message.
+/// </summary>
+public sealed class ReplicaPlacementDirector(IClusterMembershipService membership, IOptions<RaftKeyValueOptions> options)
+    : IPlacementDirector
+{
+    /// <inheritdoc />
+    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    {
+        var key = target.GrainIdentity.Key.ToString() ?? "";
+        if (!ReplicaKey.TryParse(key, out var replica))
+        {
+            throw new OrleansException($"Replica grain key '{key}' is not of the form '{{group}}/{{index}}'.");
+        }
+
+        var siloName = options.Value.SiloNameFor(replica.Index);
+        var compatible = context.GetCompatibleSilos(target);
+        foreach (var member in membership.CurrentSnapshot.Members.Values)
+        {
+            if (member.Status == SiloStatus.Active && string.Equals(member.Name, siloName, StringComparison.Ordinal)
+                && compatible.Contains(member.SiloAddress))
+            {
+                return Task.FromResult(member.SiloAddress);
+            }
+        }
+
+        throw new ReplicaUnavailableException($"Replica {replica} is down: its silo '{siloName}' is not an active member of the cluster.");
+    }
+}
+
+/// <summary>Raised when a replica's pinned silo is not active.</summary>
+[GenerateSerializer, Alias("raftkv.ReplicaUnavailableException")]
+public sealed class ReplicaUnavailableException : OrleansException
+{
+    /// <summary>Creates the exception.</summary>
+    public ReplicaUnavailableException(string message) : base(message) { }
+}

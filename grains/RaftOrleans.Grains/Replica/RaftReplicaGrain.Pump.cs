@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using Orleans.Storage;
+using RaftOrleans.Consensus;
+using RaftOrleans.Grains.Diagnostics;
+
+namespace RaftOrleans.Grains.Replica;
+
+/// <summary>The ready pump: the only code that changes the consensus node.</summary>
+internal sealed partial class RaftReplicaGrain
+{
+    private readonly List<Message> _inbox = [];
+    private List<(byte[] Command, TaskCompletionSource<ReplicaReply> Waiter)> _proposalQueue = [];
+    private List<(string Key, TaskCompletionSource<ReplicaReply> Waiter)> _readQueue = [];
+    private int _pendingTicks;
+    private int _transferTarget;
+    private bool _pumping;
+    private long _lastSnapshotIndex;
+    private StateRole _lastRole = StateRole.Follower;
+
+    /// <summary>Starts the pump unless it is already running; it drains everything queued.</summary>
+    private void Kick()
+    {
+        if (_pumping || _stopped) return;
+        _pumping = true;
+        _ = PumpAsync();
+    }
+
+    private async Task PumpAsync()
+    {
+        try
+        {
+            while (!_stopped)
+            {
+                StepQueuedInputs();
+                if (!_node.HasReady()) break;
+                var ready = _node.GetReady();
+                _metrics.ReadyBatches.Add(1);
+
+                // 1. Persist: hard state and entries, durably, before any message that depends on them.
+                if (ready.HardState is not null || ready.Entries.Count > 0)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    var before = _store.Writes;
+                    await _store.SaveAsync(ready.HardState, ready.Entries);
+                    _metrics.StorageWrites.Add(_store.Writes - before);
+                    _metrics.StorageWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+
+                // 2. Send.
+                Send(ready.Messages);
+
+                // 3. Apply, complete waiters, release reads.
+                ObserveRole(ready);
+                Apply(ready.CommittedEntries);
+                ReleaseReads(ready);
+
+                // 4. Advance.
+                _node.Advance(ready);
+
+                if (_stateMachine.AppliedIndex - _lastSnapshotIndex >= _options.SnapshotEveryEntries)
+                {
+                    await SaveSnapshotAsync();
+                }
+            }
+        }
+        catch (InconsistentStateException ex)
+        {
+            Log.FailStopEtag(_logger, ex, _name);
+            Stop("another activation of this replica wrote its storage");
+        }
+        catch (Exception ex)
+        {
+            Log.FailStopStorage(_logger, ex, _name);
+            Stop("storage failure");
+        }
+        finally
+        {
+            _pumping = false;
+        }
+    }
+
+    /// <summary>Fail-stop: answer nothing more; a later activation restarts from durable state.</summary>
+    private void Stop(string reason)
+    {
+        _stopped = true;
+        _timer?.Dispose();
+        FailAllWaiters(reason);
+        DeactivateOnIdle();
+    }
+
+    private void StepQueuedInputs()
+    {
+        for (; _pendingTicks > 0; _pendingTicks--) _node.Tick();
+
+        if (_inbox.Count > 0)
+        {
+            foreach (var m in _inbox) _node.Step(m);
+            _inbox.Clear();
+        }
+
+        if (_proposalQueue.Count > 0)
+        {
+            var queued = _proposalQueue;
+            _proposalQueue = [];
+            foreach (var (command, waiter) in queued)
+            {
+                var result = _node.Propose(command);
+                if (result.Outcome == ProposeOutcome.Accepted)
+                {
+                    _proposals[result.Index] = (result.Term, waiter);
+                }
+                else
+                {
+                    waiter.TrySetResult(new ReplicaReply { NotLeader = true, LeaderHint = result.LeaderHint, Reason = result.Outcome.ToString() });
+                }
+            }
+        }
+
+        if (_readQueue.Count > 0)
+        {
+            var queued = _readQueue;
+            _readQueue = [];
+            foreach (var (key, waiter) in queued)
+            {
+                var context = ++_nextReadContext;
+                if (_node.ReadIndex(context))
+                {
+                    _reads[context] = (key, waiter);
+                }
+                else
+                {
+                    waiter.TrySetResult(NotLeader("not leader"));
+                }
+            }
+        }
+
+        if (_transferTarget != 0)
+        {
+            _node.TransferLeadership(_transferTarget);
+            _transferTarget = 0;
+        }
+    }
+
+    private void Send(IReadOnlyList<Message> messages)
+    {
+        if (messages.Count == 0) return;
+        // One one-way grain call per peer per batch. Never awaited: a reply is a message of its own.
+        foreach (var group in messages.GroupBy(m => m.To))
+        {
+            if (!_peers.TryGetValue(group.Key, out var peer)) continue;
+            var batch = group.Select(m => m.ToEnvelope()).ToArray();
+            var target = group.Key;
+            peer.Deliver(batch).ContinueWith(
+                static (t, state) => { _ = t.Exception; },
+                target,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        }
+    }
+
+    private void ObserveRole(Ready ready)
+    {
+        if (ready.SoftState is not { } soft) return;
+        if (soft.Role != _lastRole)
+        {
+            Log.RoleChanged(_logger, _name, soft.Role.ToString(), _node.Term, soft.Leader);
+            if (soft.Role == StateRole.Leader) _metrics.Elections.Add(1);
+            if (_lastRole == StateRole.Leader)
+            {
+                // Outcome of in-flight proposals is unknown here: the gateway retries them with the
+                // same session sequence, and the state machine's session table applies each once.
+                FailAllWaiters("leadership lost");
+            }
+            _lastRole = soft.Role;
+        }
+    }
+
+    private async Task SaveSnapshotAsync()
+    {
+        var applied = _stateMachine.AppliedIndex;
+        var before = _store.Writes;
+        await _store.SaveSnapshotAsync(applied, _stateMachine.Snapshot());
+        _metrics.StorageWrites.Add(_store.Writes - before);
+        _lastSnapshotIndex = applied;
+    }
+}

@@ -1,0 +1,218 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using Orleans.Storage;
+using RaftOrleans.Consensus;
+using RaftOrleans.Grains.Diagnostics;
+using RaftOrleans.Grains.Hosting;
+using RaftOrleans.Grains.Placement;
+using RaftOrleans.KeyValue;
+
+namespace RaftOrleans.Grains.Replica;
+
+/// <summary>
+/// Drives one consensus node inside an Orleans grain. The one rule: changes to Raft state never
+/// interleave; waiting always may. The grain is reentrant so a proposal waiting for its commit never
+/// blocks the messages that commit it, and every entry point only queues its input and kicks the
+/// single ready pump (<see cref="PumpAsync"/>), which alone touches the node. Inputs that arrive
+/// while the pump awaits its storage write are stepped together next round: one write per batch.
+/// </summary>
+[Reentrant]
+[ReplicaPlacement]
+internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemindable
+{
+    private const string WakeReminder = "raftkv.wake";
+    private readonly ILogger<RaftReplicaGrain> _logger;
+    private readonly RaftKeyValueOptions _options;
+    private readonly RaftMetrics _metrics;
+    private readonly ILocalSiloDetails _silo;
+    private ReplicaKey _key;
+    private string _name = "";
+    private ReplicaLogStore _store = null!;
+    private RaftNode _node = null!;
+    private KeyValueStateMachine _stateMachine = null!;
+    private KvLimits _limits = null!;
+    private Dictionary<int, IRaftReplicaGrain> _peers = [];
+    private IGrainTimer? _timer;
+    private bool _stopped;
+
+    public RaftReplicaGrain(ILogger<RaftReplicaGrain> logger, IOptions<RaftKeyValueOptions> options, RaftMetrics metrics, ILocalSiloDetails silo)
+    {
+        _logger = logger;
+        _options = options.Value;
+        _metrics = metrics;
+        _silo = silo;
+    }
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _name = this.GetPrimaryKeyString();
+        _key = ReplicaKey.Parse(_name);
+        if (!_options.Groups.Contains(_key.Group, StringComparer.Ordinal) || _key.Index > _options.ReplicaCount)
+        {
+            throw new ArgumentException($"Replica '{_name}' is not configured: groups are [{string.Join(", ", _options.Groups)}] with {_options.ReplicaCount} replicas each.");
+        }
+
+        var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(_options.StorageProviderName);
+        _store = new ReplicaLogStore(storage, this.GetGrainId(), _options.LogChunkEntries);
+        await _store.LoadAsync();
+        _stateMachine = _store.Snapshot.AppliedIndex > 0
+            ? KeyValueStateMachine.Restore(_store.Snapshot.Data)
+            : new KeyValueStateMachine();
+        _limits = new KvLimits { MaxKeyBytes = _options.MaxKeyBytes, MaxValueBytes = _options.MaxValueBytes };
+
+        var peers = Enumerable.Range(1, _options.ReplicaCount).ToArray();
+        var config = new RaftConfig
+        {
+            Id = _key.Index,
+            Peers = peers,
+            ElectionTicks = _options.ElectionTicks,
+            HeartbeatTicks = _options.HeartbeatTicks,
+        };
+        _node = new RaftNode(config, _store.Memory, new Random(), _stateMachine.AppliedIndex);
+        _peers = peers.Where(p => p != _key.Index)
+            .ToDictionary(p => p, p => GrainFactory.GetGrain<IRaftReplicaGrain>(new ReplicaKey(_key.Group, p).ToString()));
+
+        _timer = this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions(_options.TickInterval, _options.TickInterval)
+        {
+            KeepAlive = true,
+            Interleave = true,
+        });
+
+        var status = _node.Status();
+        Log.ReplicaActivated(_logger, _name, _silo.Name, status.Term, status.Commit, status.LastIndex, _stateMachine.AppliedIndex);
+        RegisterWakeReminderInBackground();
+        Kick(); // apply committed entries recovered from storage without waiting for traffic
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        FailAllWaiters("replica deactivating");
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The reminder only exists to bring the replica back after its silo restarts.</summary>
+    public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
+
+    private void RegisterWakeReminderInBackground()
+    {
+        // Reminder registration writes to the reminder table; it must not delay activation, and a
+        // cluster without a reminder service still works (the silo startup task also wakes replicas).
+        this.RegisterOrUpdateReminder(WakeReminder, _options.WakeReminderPeriod, _options.WakeReminderPeriod)
+            .ContinueWith(t => Log.WakeFailed(_logger, t.Exception!.GetBaseException(), _name), TaskContinuationOptions.OnlyOnFaulted);
+    }
+
+    private Task OnTickAsync(CancellationToken cancellationToken)
+    {
+        _pendingTicks++;
+        Kick();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task Deliver(RaftEnvelope[] messages)
+    {
+        if (_stopped) return Task.CompletedTask;
+        foreach (var m in messages)
+        {
+            if (m.To != _key.Index || m.Type > (byte)MessageType.TimeoutNow)
+            {
+                Log.BadMessage(_logger, _name, $"message type {m.Type} for replica {m.To}");
+                continue;
+            }
+            _inbox.Add(m.ToMessage());
+        }
+        Kick();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<ReplicaReply> Propose(byte[] command)
+    {
+        if (_stopped) return Task.FromResult(NotLeader("replica stopped"));
+        if (!KvCommandCodec.TryDecode(command, out var decoded, out var error) || decoded is null)
+        {
+            return Task.FromResult(new ReplicaReply { Response = KvResponse.BadInput($"malformed command: {error}") });
+        }
+        if (_limits.Validate(decoded) is { } invalid)
+        {
+            return Task.FromResult(new ReplicaReply { Response = KvResponse.BadInput(invalid) });
+        }
+        if (_node.Role != StateRole.Leader) return Task.FromResult(NotLeader("not leader"));
+
+        var waiter = new TaskCompletionSource<ReplicaReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _proposalQueue.Add((command, waiter));
+        Kick();
+        return waiter.Task;
+    }
+
+    /// <inheritdoc />
+    public Task<ReplicaReply> Read(string key)
+    {
+        if (_stopped) return Task.FromResult(NotLeader("replica stopped"));
+        if (_limits.ValidateKey(key) is { } invalid) return Task.FromResult(new ReplicaReply { Response = KvResponse.BadInput(invalid) });
+        if (_node.Role != StateRole.Leader) return Task.FromResult(NotLeader("not leader"));
+        var waiter = new TaskCompletionSource<ReplicaReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _readQueue.Add((key, waiter));
+        Kick();
+        return waiter.Task;
+    }
+
+    /// <inheritdoc />
+    public Task<KvResponse> ReadStale(string key)
+    {
+        if (_limits.ValidateKey(key) is { } invalid) return Task.FromResult(KvResponse.BadInput(invalid));
+        return Task.FromResult(ToResponse(_stateMachine.Get(key)));
+    }
+
+    /// <inheritdoc />
+    public Task<ReplicaStatus> GetStatus()
+    {
+        var s = _node.Status();
+        return Task.FromResult(new ReplicaStatus
+        {
+            Replica = _key.Index,
+            Silo = _silo.Name,
+            Role = _stopped ? "Stopped" : s.Role.ToString(),
+            Term = s.Term,
+            Commit = s.Commit,
+            Applied = _stateMachine.AppliedIndex,
+            Leader = s.Leader,
+            LastIndex = s.LastIndex,
+        });
+    }
+
+    /// <inheritdoc />
+    public Task Wake() => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task<ReplicaReply> TransferLeadership(int target)
+    {
+        if (_node.Role != StateRole.Leader) return Task.FromResult(NotLeader("not leader"));
+        if (!_peers.ContainsKey(target)) return Task.FromResult(new ReplicaReply { Response = KvResponse.BadInput($"no replica {target} to transfer to") });
+        _transferTarget = target;
+        Kick();
+        return Task.FromResult(new ReplicaReply { Response = new KvResponse { Status = KvStatusCode.Ok } });
+    }
+
+    private ReplicaReply NotLeader(string reason) => new() { NotLeader = true, LeaderHint = _node?.Leader ?? 0, Reason = reason };
+
+    internal static KvResponse ToResponse(KvResult r) => new()
+    {
+        Status = r.Status switch
+        {
+            KvStatus.Ok => KvStatusCode.Ok,
+            KvStatus.NotFound => KvStatusCode.NotFound,
+            KvStatus.CasConflict => KvStatusCode.CasConflict,
+            _ => KvStatusCode.BadInput,
+        },
+        Value = r.Value,
+        Revision = r.Revision,
+        Message = r.Message,
+    };
+}

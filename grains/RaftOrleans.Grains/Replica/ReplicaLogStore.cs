@@ -1,0 +1,120 @@
+using Orleans.Runtime;
+using Orleans.Storage;
+using RaftOrleans.Consensus;
+
+namespace RaftOrleans.Grains.Replica;
+
+/// <summary>
+/// Durable Raft storage for one replica on a named Orleans <see cref="IGrainStorage"/>, with the
+/// in-memory twin the consensus core reads from. Rows (state names are globally unique):
+/// <list type="bullet">
+/// <item><c>raftkv.head</c>: hard state + unsealed log tail, rewritten once per ready batch;</item>
+/// <item><c>raftkv.log.{n}</c>: sealed chunks of committed entries, written once each;</item>
+/// <item><c>raftkv.sm</c>: the applied state machine snapshot.</item>
+/// </list>
+/// Only committed entries are sealed, and committed entries are never truncated, so a conflict
+/// repair only ever rewrites the head row. A chunk is written before the head that stops holding
+/// its entries, so a crash between the two writes loses nothing. An ETag mismatch means a second
+/// activation of this replica exists: the store throws and the replica must stop (fail-stop).
+/// </summary>
+internal sealed class ReplicaLogStore
+{
+    private const string HeadName = "raftkv.head";
+    private const string SnapshotName = "raftkv.sm";
+    private readonly IGrainStorage _storage;
+    private readonly GrainId _grainId;
+    private readonly int _chunkEntries;
+    private readonly GrainState<ReplicaHeadState> _head = new(new ReplicaHeadState());
+    private readonly GrainState<StateMachineSnapshotState> _snapshot = new(new StateMachineSnapshotState());
+
+    public ReplicaLogStore(IGrainStorage storage, GrainId grainId, int chunkEntries)
+    {
+        _storage = storage;
+        _grainId = grainId;
+        _chunkEntries = chunkEntries;
+    }
+
+    /// <summary>What is durable, as the consensus core reads it.</summary>
+    public MemoryRaftLogStorage Memory { get; private set; } = new();
+
+    /// <summary>The last state machine snapshot loaded or saved (AppliedIndex 0 = none).</summary>
+    public StateMachineSnapshotState Snapshot => _snapshot.State;
+
+    /// <summary>Storage writes performed (for metrics and tests of group commit).</summary>
+    public long Writes { get; private set; }
+
+    private static string ChunkName(int n) => $"raftkv.log.{n}";
+
+    /// <summary>Reads the head, every sealed chunk and the snapshot.</summary>
+    public async Task LoadAsync()
+    {
+        await _storage.ReadStateAsync(HeadName, _grainId, _head);
+        await _storage.ReadStateAsync(SnapshotName, _grainId, _snapshot);
+        var head = _head.State;
+        var entries = new List<Entry>();
+        for (var n = 0; n < head.SealedChunks; n++)
+        {
+            var chunk = new GrainState<LogChunkState>(new LogChunkState());
+            await _storage.ReadStateAsync(ChunkName(n), _grainId, chunk);
+            if (chunk.State.Entries.Count != _chunkEntries)
+            {
+                throw new InvalidOperationException($"Log chunk {n} of {_grainId} holds {chunk.State.Entries.Count} entries, expected {_chunkEntries}: storage is corrupt or LogChunkEntries changed.");
+            }
+            entries.AddRange(chunk.State.Entries.Select(e => e.ToEntry()));
+        }
+        entries.AddRange(head.Tail.Select(e => e.ToEntry()));
+        Memory = new MemoryRaftLogStorage(new HardState(head.Term, head.Vote, head.Commit), entries);
+    }
+
+    /// <summary>
+    /// Makes a ready batch's hard state and entries durable, normally in one write of the head row,
+    /// then updates <see cref="Memory"/> (which therefore only ever holds durable data).
+    /// </summary>
+    public async Task SaveAsync(HardState? hardState, IReadOnlyList<Entry> entries)
+    {
+        var head = _head.State;
+        var hs = hardState ?? Memory.HardState;
+        head.Term = hs.Term;
+        head.Vote = hs.Vote;
+        head.Commit = hs.Commit;
+        if (entries.Count > 0)
+        {
+            // Truncate a conflicting suffix of the tail, then append.
+            var first = entries[0].Index;
+            var keep = head.Tail.FindIndex(e => e.Index >= first);
+            if (keep >= 0) head.Tail.RemoveRange(keep, head.Tail.Count - keep);
+            foreach (var e in entries) head.Tail.Add(e.ToData());
+        }
+
+        await SealCommittedChunksAsync(head);
+        await _storage.WriteStateAsync(HeadName, _grainId, _head);
+        Writes++;
+        if (hardState is { } h) Memory.SetHardState(h);
+        if (entries.Count > 0) Memory.Append(entries);
+    }
+
+    private async Task SealCommittedChunksAsync(ReplicaHeadState head)
+    {
+        while (head.Tail.Count >= _chunkEntries && head.Tail[_chunkEntries - 1].Index <= head.Commit)
+        {
+            var chunk = new GrainState<LogChunkState>(new LogChunkState { Entries = head.Tail.GetRange(0, _chunkEntries) });
+            // A chunk row may exist from a crash between this write and the head write: overwrite it.
+            var existing = new GrainState<LogChunkState>(new LogChunkState());
+            await _storage.ReadStateAsync(ChunkName(head.SealedChunks), _grainId, existing);
+            chunk.ETag = existing.ETag;
+            await _storage.WriteStateAsync(ChunkName(head.SealedChunks), _grainId, chunk);
+            Writes++;
+            head.Tail.RemoveRange(0, _chunkEntries);
+            head.SealedChunks++;
+        }
+    }
+
+    /// <summary>Saves a state machine snapshot taken at <paramref name="appliedIndex"/>.</summary>
+    public async Task SaveSnapshotAsync(long appliedIndex, byte[] data)
+    {
+        _snapshot.State.AppliedIndex = appliedIndex;
+        _snapshot.State.Data = data;
+        await _storage.WriteStateAsync(SnapshotName, _grainId, _snapshot);
+        Writes++;
+    }
+}
