@@ -105,6 +105,12 @@ public sealed class ClientCommandLine
         {
             return new JsonResultWriter(Console.Out);
         }
-        return new TextResultWriter(Console.Out, inShell ? Console.Out : Console.Error, AnsiConsole.Console);
+        IAnsiConsole console = AnsiConsole.Console;
+        if (Console.IsOutputRedirected)
+        {
+            // Spectre assumes 80 columns when it cannot ask a terminal; that wraps the status table.
+            console.Profile.Width = Math.Max(console.Profile.Width, 160);
+        }
+        return new TextResultWriter(Console.Out, inShell ? Console.Out : Console.Error, console);
     }
 }

@@ -11,11 +11,18 @@ public static class StatusTable
     {
         var table = new Table()
             .Title($"group [bold]{Markup.Escape(group.Group)}[/]")
-            .AddColumns("replica", "silo", "role", "term", "commit", "applied", "leader", "last index", "error");
+            .AddColumns("replica", "silo", "role", "term", "commit", "applied", "leader", "last index");
+        // The error column only when some replica could not be reached: it is usually empty.
+        bool anyError = group.Replicas.Any(r => !string.IsNullOrEmpty(r.Error));
+        if (anyError)
+        {
+            table.AddColumn("error");
+        }
         foreach (ReplicaStatus replica in group.Replicas)
         {
             string role = replica.Role == "Leader" ? "[green]Leader[/]" : Markup.Escape(replica.Role);
-            table.AddRow(
+            List<string> cells =
+            [
                 replica.Replica.ToString(),
                 Markup.Escape(replica.Silo),
                 role,
@@ -24,7 +31,12 @@ public static class StatusTable
                 replica.Applied.ToString(),
                 replica.Leader == 0 ? "-" : replica.Leader.ToString(),
                 replica.LastIndex.ToString(),
-                Markup.Escape(replica.Error ?? ""));
+            ];
+            if (anyError)
+            {
+                cells.Add(Markup.Escape(replica.Error ?? ""));
+            }
+            table.AddRow([.. cells]);
         }
         return table;
     }

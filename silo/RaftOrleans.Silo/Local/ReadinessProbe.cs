@@ -20,7 +20,7 @@ public sealed class ReadinessProbe(string clusterDatabasePath, string clusterId,
 
     /// <summary>
     /// Polls until the cluster serves (true), <paramref name="deadline"/> passes or
-    /// <paramref name="keepWaiting"/> turns false (false). <paramref name="lastProblem"/> says what was seen last.
+    /// <paramref name="keepWaiting"/> turns false (false), with what was seen last.
     /// </summary>
     public async Task<(bool Ready, string LastProblem)> WaitAsync(DateTime deadline, Func<bool> keepWaiting, CancellationToken cancellationToken)
     {
