@@ -4,7 +4,7 @@
 #   2. latency of one `raftkv get` process (start to exit), median of N;
 #   3. with a write loop running, time from `kill -9` of a silo to the next successful write
 #      (median of TRIALS), for the leader's silo and for each follower position.
-# Usage: scripts/measure.sh   (TRIALS=5 GETS=10 BASE_SILO_PORT=21111 BASE_GATEWAY_PORT=31001)
+# Usage: scripts/measure.sh   (TRIALS=5 GETS=10 BASE_SILO_PORT=21111 BASE_GATEWAY_PORT=31001 SKIP_LOCAL=0)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,9 +34,11 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 [[ -x "$silo" && -x "$client" ]] || { echo "build first: scripts/local-cluster.sh build" >&2; exit 1; }
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# 1 + 2: the local cluster as a user starts it.
+# 1 + 2: the local cluster as a user starts it (SKIP_LOCAL=1 skips to part 3).
 local_args=(--base-silo-port "$base_silo_port" --base-gateway-port "$base_gateway_port")
-for run in fresh reused; do
+runs=(fresh reused)
+[[ "${SKIP_LOCAL:-0}" == 1 ]] && runs=()
+for run in "${runs[@]}"; do
   t0="$(now)"
   RAFTKV_DATA="$work/local" "$root/scripts/local-cluster.sh" start "${local_args[@]}" >/dev/null
   "$client" --data "$work/local" set greeting hello >/dev/null
@@ -60,9 +62,10 @@ start_silo() {
   "$silo" run --name "silo$i" --silo-port $((base_silo_port + i - 1)) --gateway-port $((base_gateway_port + i - 1)) \
     --data "$data" >>"$work/silo$i.log" 2>&1 </dev/null &
   silo_pids[i]=$!
+  disown "$!" # no "Killed" job notices: killing silos is the point here
 }
 status_json() { "$client" --data "$data" --json --timeout 5 status 2>/dev/null || true; }
-silo_with_role() { status_json | grep -o "\"silo\":\"silo[0-9]*\",\"role\":\"$1\"" | grep -o 'silo[0-9]*' || true; }
+silo_with_role() { status_json | grep -o "\"silo\":\"silo[0-9]*\",\"role\":\"$1\"" | grep -o 'silo[0-9][0-9]*' || true; }
 healthy() {
   # Three reachable replicas, one leader, every replica applied up to the leader's commit.
   local s; s="$(status_json)"

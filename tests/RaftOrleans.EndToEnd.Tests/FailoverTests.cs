@@ -1,18 +1,25 @@
 using System.Text.Json;
 using RaftOrleans.EndToEnd.Tests.Infrastructure;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace RaftOrleans.EndToEnd.Tests;
 
 /// <summary>Crash of the leader's silo process (SIGKILL): no acknowledged write is lost, writes resume, the silo rejoins and catches up.</summary>
-public sealed class FailoverTests : IAsyncLifetime
+public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(60);
     private ProcessCluster? _cluster;
     private readonly Dictionary<string, string> _acknowledged = [];
 
-    public async Task InitializeAsync() => _cluster = await ProcessCluster.StartAsync();
+    public async Task InitializeAsync()
+    {
+        _cluster = await ProcessCluster.StartAsync();
+        Log("cluster serving");
+    }
 
     public Task DisposeAsync()
     {
@@ -32,12 +39,14 @@ public sealed class FailoverTests : IAsyncLifetime
 
         ReplicaView leader = await LeaderAsync(cluster);
         SiloProcess victim = cluster.Silos.Single(s => s.Name == leader.Silo);
+        Log($"20 writes acknowledged; killing leader {victim.Name} (pid {victim.ProcessId})");
         victim.Kill();
 
         // Writes resume: some attempts right after the crash may be unavailable (not acknowledged).
         int attempt = 0;
-        await Eventually.UntilAsync(async () => await TryWriteAsync(shell, $"after-{attempt++}"),
+        TimeSpan recovery = await Eventually.UntilAsync(async () => await TryWriteAsync(shell, $"after-{attempt++}"),
             RecoveryTimeout, $"a write succeeds after {victim.Name} (the leader) was killed", cluster.DescribeAsync);
+        Log($"first write acknowledged {recovery.TotalMilliseconds:0} ms after the kill ({attempt} attempts)");
         for (int i = 0; i < 10; i++)
         {
             Assert.True(await TryWriteAsync(shell, $"settled-{i}"), $"write settled-{i} failed after failover\n{await cluster.DescribeAsync()}");
@@ -46,6 +55,7 @@ public sealed class FailoverTests : IAsyncLifetime
         ReplicaView newLeader = await LeaderAsync(cluster);
         Assert.NotEqual(leader.Replica, newLeader.Replica);
         await AssertAllAcknowledgedReadableAsync(shell, cluster);
+        Log($"new leader replica {newLeader.Replica}; all {_acknowledged.Count} acknowledged writes read back; restarting {victim.Name}");
 
         victim.Start();
         long committed = (await LeaderAsync(cluster)).Commit;
@@ -56,8 +66,12 @@ public sealed class FailoverTests : IAsyncLifetime
                 return restarted is { Error: null, Role: "Follower" } && restarted.Applied >= committed;
             },
             RecoveryTimeout, $"restarted {victim.Name} is a follower that applied index {committed}", cluster.DescribeAsync);
+        Log($"{victim.Name} rejoined and applied index {committed}");
         await AssertAllAcknowledgedReadableAsync(shell, cluster);
+        Log("all acknowledged writes read back again");
     }
+
+    private void Log(string message) => output.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:0.0}s] {message}");
 
     private async Task<bool> TryWriteAsync(ShellSession shell, string key)
     {
