@@ -11,8 +11,8 @@ namespace RaftOrleans.Consensus;
 /// <item><see cref="Term"/> answers for every index in <c>[FirstIndex - 1, LastIndex]</c>
 /// (index 0 has term 0); other indexes throw <see cref="ArgumentOutOfRangeException"/>.</item>
 /// <item><see cref="Entries"/> returns entries <c>[low, high)</c>, all inside
-/// <c>[FirstIndex, LastIndex + 1)</c>, stopping early once <paramref name="maxBytes"/> is passed
-/// (but always at least one entry when the range is non-empty).</item>
+/// <c>[FirstIndex, LastIndex + 1)</c>, stopping before the entry that would take the total
+/// <see cref="Entry.Size"/> above <c>maxBytes</c> (but always at least one entry when the range is non-empty).</item>
 /// </list>
 /// Snapshots and compaction will extend this interface without changing these methods.
 /// </summary>

@@ -26,8 +26,14 @@ public sealed record Message
     public long Commit { get; init; }
     /// <summary>Vote / Append rejected.</summary>
     public bool Reject { get; init; }
-    /// <summary>AppendResponse reject: the index the leader should probe next (fast backtracking).</summary>
+    /// <summary>AppendResponse reject: the follower's best guess of the last index both logs may share —
+    /// the largest index not above <c>min(prevLogIndex, follower's last index)</c> whose term is at most the
+    /// rejected prevLogTerm. Together with <see cref="LogTerm"/> it lets the leader skip a whole term of
+    /// mismatching entries per round trip instead of one entry (fast backtracking).</summary>
     public long RejectHint { get; init; }
     /// <summary>Heartbeat / HeartbeatResponse: ReadIndex round context (0 = none).</summary>
     public long Context { get; init; }
+    /// <summary>Vote / PreVote: the campaign was started by <see cref="MessageType.TimeoutNow"/> (leadership
+    /// transfer), so voters that still hear a live leader must not ignore it (leader stickiness exception).</summary>
+    public bool LeaderTransfer { get; init; }
 }

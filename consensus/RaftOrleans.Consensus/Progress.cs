@@ -1,0 +1,113 @@
+namespace RaftOrleans.Consensus;
+
+/// <summary>
+/// The leader's bookkeeping for one follower (paper Figure 2 nextIndex/matchIndex, plus etcd's flow control):
+/// where the logs match, what to send next, and whether sending is paused.
+/// </summary>
+internal sealed class Progress
+{
+    public Progress(long match, long next, int maxInflight)
+    {
+        Match = match;
+        Next = next;
+        Inflights = new Inflights(maxInflight);
+    }
+
+    /// <summary>Highest index known to be replicated on the follower.</summary>
+    public long Match { get; private set; }
+
+    /// <summary>Next index to send.</summary>
+    public long Next { get; private set; }
+
+    /// <summary>Probe (find the match point, one message at a time) or Replicate (stream).</summary>
+    public ProgressState State { get; private set; } = ProgressState.Probe;
+
+    /// <summary>In Probe state: an append was sent and its answer (or a heartbeat answer) is awaited.</summary>
+    public bool ProbeSent { get; set; }
+
+    /// <summary>The follower answered since the last CheckQuorum round.</summary>
+    public bool RecentActive { get; set; }
+
+    /// <summary>Unacknowledged appends in Replicate state.</summary>
+    public Inflights Inflights { get; }
+
+    /// <summary>True when the leader must not send another append now.</summary>
+    public bool IsPaused => State == ProgressState.Probe ? ProbeSent : Inflights.Full;
+
+    /// <summary>Switches to probing from just after the known match point.</summary>
+    public void BecomeProbe()
+    {
+        State = ProgressState.Probe;
+        Next = Match + 1;
+        ProbeSent = false;
+        Inflights.Reset();
+    }
+
+    /// <summary>Switches to streaming from just after the known match point.</summary>
+    public void BecomeReplicate()
+    {
+        State = ProgressState.Replicate;
+        Next = Match + 1;
+        ProbeSent = false;
+        Inflights.Reset();
+    }
+
+    /// <summary>Records that the follower's log matches up to <paramref name="index"/>. Returns false for a
+    /// stale acknowledgement that tells nothing new.</summary>
+    public bool MaybeUpdate(long index)
+    {
+        var updated = false;
+        if (Match < index)
+        {
+            Match = index;
+            updated = true;
+            ProbeSent = false;
+        }
+        Next = Math.Max(Next, index + 1);
+        return updated;
+    }
+
+    /// <summary>The leader's own log grew to <paramref name="lastIndex"/>.</summary>
+    public void SelfAppended(long lastIndex)
+    {
+        Match = lastIndex;
+        Next = lastIndex + 1;
+    }
+
+    /// <summary>
+    /// Handles a rejection of the append whose prevLogIndex was <paramref name="rejected"/>; the follower's
+    /// hint, translated through the leader's log, says the logs may match up to <paramref name="matchHint"/>.
+    /// Returns false when the rejection is stale (answers an append that is no longer the probe point).
+    /// </summary>
+    public bool MaybeDecreaseTo(long rejected, long matchHint)
+    {
+        if (State == ProgressState.Replicate)
+        {
+            // In Replicate, Next ran ahead optimistically; anything at or below Match is an old answer.
+            if (rejected <= Match) return false;
+            BecomeProbe();
+            return true;
+        }
+        // In Probe only the answer to the outstanding probe (prevLogIndex = Next - 1) counts.
+        if (Next - 1 != rejected) return false;
+        Next = Math.Max(Math.Min(rejected, matchHint + 1), Match + 1);
+        ProbeSent = false;
+        return true;
+    }
+
+    /// <summary>Records that an append ending at <paramref name="lastIndex"/> carrying <paramref name="count"/>
+    /// entries was sent.</summary>
+    public void SentAppend(int count, long lastIndex)
+    {
+        if (State == ProgressState.Replicate)
+        {
+            if (count == 0) return;
+            Next = lastIndex + 1;
+            Inflights.Add(lastIndex);
+        }
+        else
+        {
+            ProbeSent = true;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace RaftOrleans.Consensus;
+
+/// <summary>
+/// Deliberate bugs, all off by default, that tests switch on to prove the simulation and checkers can
+/// catch each class of safety violation. Each flag guards exactly one <c>if</c> at the place the bug would
+/// live. Never set in production code (internal: visible to the test assembly only).
+/// </summary>
+internal sealed class RaftFaults
+{
+    /// <summary>Grant votes without the election restriction (§5.4.1): a candidate with a stale log can win
+    /// and overwrite committed entries (breaks leader completeness / state machine safety).</summary>
+    public bool GrantVoteToStaleLog { get; set; }
+
+    /// <summary>Grant a second vote in the same term to a different candidate (breaks election safety:
+    /// two leaders in one term).</summary>
+    public bool DoubleVote { get; set; }
+
+    /// <summary>Omit the vote from the persisted <see cref="HardState"/>; after a crash the replica can vote
+    /// again in the same term (election safety breaks across restarts).</summary>
+    public bool VoteNotPersisted { get; set; }
+
+    /// <summary>Commit by counting replicas of an entry from an earlier term (paper Figure 8): a committed
+    /// entry can later be overwritten.</summary>
+    public bool CommitOldTermEntries { get; set; }
+
+    /// <summary>Serve ReadIndex without confirming leadership with a heartbeat quorum: a deposed leader
+    /// answers stale reads (breaks linearizability).</summary>
+    public bool ReadIndexWithoutHeartbeat { get; set; }
+
+    /// <summary>Follower appends entries without checking prevLogIndex/prevLogTerm (breaks log matching).</summary>
+    public bool SkipAppendConsistencyCheck { get; set; }
+}

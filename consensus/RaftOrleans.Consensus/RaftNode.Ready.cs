@@ -1,0 +1,88 @@
+namespace RaftOrleans.Consensus;
+
+public sealed partial class RaftNode
+{
+    private HardState prevHardState;
+    private SoftState prevSoftState;
+
+    /// <summary>The Ready handed out and not yet acknowledged, if any.</summary>
+    private Ready? outstanding;
+
+    private HardState CurrentHardState => new(Term, Vote, log.Committed);
+
+    private SoftState CurrentSoftState => new(Leader, Role);
+
+    /// <summary>True when <see cref="GetReady"/> would return a non-empty batch. False while a Ready is
+    /// outstanding (between <see cref="GetReady"/> and <see cref="Advance"/>).</summary>
+    public bool HasReady()
+    {
+        if (outstanding is not null) return false;
+        return broadcastPending
+            || outbox.Count > 0
+            || log.HasUnstable
+            || log.HasNextCommitted
+            || readStates.Count > 0
+            || droppedReads.Count > 0
+            || CurrentHardState != prevHardState
+            || CurrentSoftState != prevSoftState;
+    }
+
+    /// <summary>
+    /// Takes the pending work as one batch; see <see cref="Ready"/> for the order in which the driver must
+    /// carry it out. Messages, read states and dropped reads are handed over exactly once. The node may keep
+    /// receiving inputs before <see cref="Advance"/>; their effects go into the next batch.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The previous Ready was not advanced yet.</exception>
+    public Ready GetReady()
+    {
+        if (outstanding is not null) throw new InvalidOperationException("Advance the previous Ready before taking another.");
+        FlushPendingBroadcast();
+
+        var hard = CurrentHardState;
+        var soft = CurrentSoftState;
+        HardState? persisted = null;
+        if (hard != prevHardState)
+        {
+            persisted = hard;
+            if (Faults.VoteNotPersisted) persisted = hard with { Vote = None };
+        }
+        var committed = log.NextCommitted(config.MaxApplyBytes);
+        var ready = new Ready
+        {
+            SoftState = soft != prevSoftState ? soft : null,
+            HardState = persisted,
+            Entries = log.UnstableEntries(),
+            Messages = outbox.ToArray(),
+            CommittedEntries = committed,
+            ReadStates = readStates.ToArray(),
+            DroppedReads = droppedReads.ToArray(),
+        };
+
+        prevHardState = hard;
+        prevSoftState = soft;
+        outbox.Clear();
+        readStates.Clear();
+        droppedReads.Clear();
+        if (committed.Count > 0) log.ApplyingTo(committed[^1].Index);
+        outstanding = ready;
+        return ready;
+    }
+
+    /// <summary>
+    /// Acknowledges that <paramref name="ready"/> was carried out: its entries are durable and its committed
+    /// entries applied.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="ready"/> is not the outstanding batch.</exception>
+    public void Advance(Ready ready)
+    {
+        ArgumentNullException.ThrowIfNull(ready);
+        if (!ReferenceEquals(ready, outstanding)) throw new ArgumentException("This Ready is not the outstanding one.", nameof(ready));
+        outstanding = null;
+        if (ready.Entries.Count > 0)
+        {
+            var last = ready.Entries[^1];
+            log.StableTo(last.Index, last.Term);
+        }
+        if (ready.CommittedEntries.Count > 0) log.AppliedTo(ready.CommittedEntries[^1].Index);
+    }
+}

@@ -1,0 +1,227 @@
+namespace RaftOrleans.Consensus;
+
+/// <summary>
+/// One Raft replica as a pure, deterministic state machine (modelled on etcd-io/raft): no clock, no I/O,
+/// no threads. The driver feeds it time (<see cref="Tick"/>), peer messages (<see cref="Step"/>) and client
+/// requests (<see cref="Propose"/>, <see cref="ReadIndex"/>, <see cref="TransferLeadership"/>), then collects
+/// the resulting work with <see cref="GetReady"/>, performs it in the order documented on <see cref="Ready"/>,
+/// and acknowledges it with <see cref="Advance"/>. Not thread-safe: call from one logical thread.
+/// </summary>
+/// <remarks>
+/// The class is split by concern into partial files: this one holds state, construction and the term
+/// handling at the top of <see cref="Step"/>; the others hold each role's handlers, voting, replication,
+/// ReadIndex, leadership transfer and the Ready hand-off.
+/// </remarks>
+public sealed partial class RaftNode
+{
+    /// <summary>"No replica": no leader known, no vote cast.</summary>
+    public const int None = 0;
+
+    private readonly RaftConfig config;
+    private readonly Random random;
+    private readonly RaftLog log;
+    private readonly int[] voters;
+    private readonly List<Message> outbox = [];
+
+    /// <summary>Ticks since the last election timeout reset (followers, candidates) or since the last
+    /// CheckQuorum round (leader).</summary>
+    private int electionElapsed;
+    private int heartbeatElapsed;
+    private int randomizedElectionTimeout;
+
+    /// <summary>
+    /// Creates a replica, or restarts one from its storage: term, vote and commit come from
+    /// <see cref="IRaftLogStorage.InitialState"/>; committed entries after <paramref name="appliedIndex"/> are
+    /// handed out again in <see cref="Ready.CommittedEntries"/>. The replica starts as a follower.
+    /// </summary>
+    /// <param name="config">Static configuration; validated here.</param>
+    /// <param name="storage">The replica's persisted log and hard state.</param>
+    /// <param name="random">Source of randomized election timeouts (seed it for reproducible runs).</param>
+    /// <param name="appliedIndex">Highest index the state machine already applied (0 for a fresh one).</param>
+    public RaftNode(RaftConfig config, IRaftLogStorage storage, Random random, long appliedIndex = 0)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(random);
+        config.Validate();
+        this.config = config;
+        this.random = random;
+        voters = config.Peers.Order().ToArray();
+
+        var hard = storage.InitialState();
+        if (hard.Vote != None && !IsVoter(hard.Vote))
+            throw new ArgumentException($"Persisted vote {hard.Vote} is not a member of the group.");
+        log = new RaftLog(storage, hard.Commit, appliedIndex);
+        Term = hard.Term;
+        Vote = hard.Vote;
+        BecomeFollower(Term, None);
+        prevHardState = hard;
+        prevSoftState = new SoftState(None, StateRole.Follower);
+    }
+
+    /// <summary>This replica's id.</summary>
+    public int Id => config.Id;
+
+    /// <summary>Current term.</summary>
+    public long Term { get; private set; }
+
+    /// <summary>Current role.</summary>
+    public StateRole Role { get; private set; }
+
+    /// <summary>The leader of the current term if known, else <see cref="None"/>.</summary>
+    public int Leader { get; private set; }
+
+    /// <summary>The candidate voted for in <see cref="Term"/>, or <see cref="None"/>.</summary>
+    private int Vote { get; set; }
+
+    /// <summary>Deliberate bugs for testing the checkers; all off by default. Settable so a simulation can
+    /// share one switch board among all replicas, including restarted ones.</summary>
+    internal RaftFaults Faults { get; set; } = new();
+
+    /// <summary>A snapshot of this replica's state.</summary>
+    public RaftStatus Status()
+    {
+        IReadOnlyList<PeerProgress> peers = Role == StateRole.Leader
+            ? voters.Select(id => new PeerProgress(id, progress[id].Match, progress[id].Next, progress[id].State)).ToArray()
+            : [];
+        return new RaftStatus(Id, Term, Vote, Role, Leader, log.Committed, log.Applied, log.LastIndex, log.FirstIndex, peers);
+    }
+
+    /// <summary>Advances logical time by one tick: followers and candidates count toward an election
+    /// timeout; a leader counts toward its next heartbeat and its CheckQuorum round.</summary>
+    public void Tick()
+    {
+        if (Role == StateRole.Leader) TickLeader();
+        else TickElection();
+    }
+
+    /// <summary>
+    /// Processes one message from a peer. Term rules are applied once here (paper §5.1: a higher term always
+    /// wins, a stale term is rejected), then the message goes to the handler of the current role.
+    /// Messages addressed to another replica, from this replica, or from a non-member are ignored.
+    /// </summary>
+    public void Step(Message m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        if (m.To != Id || m.From == Id || !IsVoter(m.From)) return;
+
+        if (m.Term > Term)
+        {
+            if (!StepHigherTerm(m)) return;
+        }
+        else if (m.Term < Term)
+        {
+            RespondToStaleTerm(m);
+            return;
+        }
+
+        if (m.Type is MessageType.Vote or MessageType.PreVote)
+        {
+            HandleVoteRequest(m);
+            return;
+        }
+
+        switch (Role)
+        {
+            case StateRole.Follower:
+                StepFollower(m);
+                break;
+            case StateRole.PreCandidate:
+            case StateRole.Candidate:
+                StepCandidate(m);
+                break;
+            case StateRole.Leader:
+                StepLeader(m);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A message from a higher term. Returns false when the message must be dropped without any effect.
+    /// </summary>
+    private bool StepHigherTerm(Message m)
+    {
+        if (m.Type is MessageType.Vote or MessageType.PreVote)
+        {
+            // Leader stickiness (thesis §4.2.3, §9.6): while we hear from a live leader, a replica that
+            // merely lost contact must not disrupt it, so its request is ignored without a term change.
+            // A campaign started by the leader itself (TimeoutNow) is the exception.
+            if (!m.LeaderTransfer && InLeaderLease(m.Type)) return false;
+            // A PreVote never changes terms: the sender has not bumped its own.
+            if (m.Type == MessageType.PreVote) return true;
+            BecomeFollower(m.Term, None);
+            return true;
+        }
+        // A granted PreVote answer carries the term we would campaign in, not a term anyone is in.
+        if (m.Type == MessageType.PreVoteResponse && !m.Reject) return true;
+
+        var leader = m.Type is MessageType.Append or MessageType.Heartbeat ? m.From : None;
+        BecomeFollower(m.Term, leader);
+        return true;
+    }
+
+    /// <summary>True when this replica heard from a leader within the election timeout and therefore
+    /// refuses to take part in an election of type <paramref name="type"/>.</summary>
+    private bool InLeaderLease(MessageType type)
+    {
+        // PreVote always checks (that is the point of PreVote, §9.6); a real Vote only under CheckQuorum,
+        // where the leader's own step-down guarantees a lease never outlives a dead leader for long.
+        var applies = type == MessageType.PreVote ? config.PreVote : config.CheckQuorum;
+        return applies && Leader != None && electionElapsed < config.ElectionTicks;
+    }
+
+    /// <summary>
+    /// A message from an older term. Requests are answered with our term so their sender learns it and
+    /// steps down (paper §5.1: a request with a stale term is rejected, and the reply carries the current
+    /// term). Under CheckQuorum this is also how a replica that bumped its term while partitioned rejoins:
+    /// the others ignore its votes (stickiness), but the leader's next heartbeat draws a reply with the
+    /// higher term, the leader steps down, and a fresh election includes everyone. Stale answers are dropped.
+    /// </summary>
+    private void RespondToStaleTerm(Message m)
+    {
+        var reply = m.Type switch
+        {
+            MessageType.Append => MessageType.AppendResponse,
+            MessageType.Heartbeat => MessageType.HeartbeatResponse,
+            MessageType.Vote => MessageType.VoteResponse,
+            MessageType.PreVote => MessageType.PreVoteResponse,
+            _ => (MessageType?)null,
+        };
+        if (reply is { } type) Send(new Message { Type = type, From = Id, To = m.From, Term = Term, Reject = true });
+    }
+
+    private bool IsVoter(int id) => Array.BinarySearch(voters, id) >= 0;
+
+    private void Send(Message m) => outbox.Add(m);
+
+    /// <summary>Common reset when entering a role: adopts <paramref name="term"/> (clearing the vote if the
+    /// term changes), forgets the leader, restarts the timers and drops leader-only state.</summary>
+    private void Reset(long term)
+    {
+        if (term != Term)
+        {
+            Term = term;
+            Vote = None;
+        }
+        Leader = None;
+        electionElapsed = 0;
+        heartbeatElapsed = 0;
+        randomizedElectionTimeout = config.ElectionTicks + random.Next(config.ElectionTicks);
+        votes.Clear();
+        leadTransferee = None;
+        DropPendingReads();
+        progress.Clear();
+        broadcastPending = false;
+    }
+
+    /// <summary>Becomes a follower in <paramref name="term"/> of <paramref name="leader"/> (or none known).</summary>
+    private void BecomeFollower(long term, int leader)
+    {
+        Reset(term);
+        Role = StateRole.Follower;
+        Leader = leader;
+    }
+
+    /// <summary>The randomized election timeout currently in force, in ticks (for tests).</summary>
+    internal int RandomizedElectionTimeout => randomizedElectionTimeout;
+}
