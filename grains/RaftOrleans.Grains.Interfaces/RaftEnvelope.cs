@@ -18,6 +18,7 @@ public sealed record RaftEnvelope
     [Id(8)] public bool Reject { get; init; }
     [Id(9)] public long RejectHint { get; init; }
     [Id(10)] public long Context { get; init; }
+    [Id(11)] public bool LeaderTransfer { get; init; }
 }
 
 /// <summary>A log entry on the wire and in storage.</summary>

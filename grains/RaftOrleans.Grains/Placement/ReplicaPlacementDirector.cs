@@ -35,7 +35,8 @@ public sealed class ReplicaPlacementDirector(IClusterMembershipService membershi
             }
         }
 
-        throw new ReplicaUnavailableException($"Replica {replica} is down: its silo '{siloName}' is not an active member of the cluster.");
+        var active = string.Join(", ", membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.Name));
+        throw new ReplicaUnavailableException($"Replica {replica} is down: its silo '{siloName}' is not an active member of the cluster (active: {active}).");
     }
 }
 

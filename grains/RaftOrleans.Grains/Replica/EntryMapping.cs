@@ -17,6 +17,7 @@ internal static class EntryMapping
         {
             Type = (byte)m.Type, From = m.From, To = m.To, Term = m.Term, LogTerm = m.LogTerm, Index = m.Index,
             Entries = entries, Commit = m.Commit, Reject = m.Reject, RejectHint = m.RejectHint, Context = m.Context,
+            LeaderTransfer = m.LeaderTransfer,
         };
     }
 
@@ -28,6 +29,7 @@ internal static class EntryMapping
         {
             Type = (MessageType)e.Type, From = e.From, To = e.To, Term = e.Term, LogTerm = e.LogTerm, Index = e.Index,
             Entries = entries, Commit = e.Commit, Reject = e.Reject, RejectHint = e.RejectHint, Context = e.Context,
+            LeaderTransfer = e.LeaderTransfer,
         };
     }
 }

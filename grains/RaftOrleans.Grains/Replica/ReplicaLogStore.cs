@@ -38,7 +38,7 @@ internal sealed class ReplicaLogStore
     public MemoryRaftLogStorage Memory { get; private set; } = new();
 
     /// <summary>The last state machine snapshot loaded or saved (AppliedIndex 0 = none).</summary>
-    public StateMachineSnapshotState Snapshot => _snapshot.State;
+    public StateMachineSnapshotState Snapshot => _snapshot.State ??= new StateMachineSnapshotState();
 
     /// <summary>Storage writes performed (for metrics and tests of group commit).</summary>
     public long Writes { get; private set; }
@@ -50,15 +50,17 @@ internal sealed class ReplicaLogStore
     {
         await _storage.ReadStateAsync(HeadName, _grainId, _head);
         await _storage.ReadStateAsync(SnapshotName, _grainId, _snapshot);
-        var head = _head.State;
+        // A row that does not exist yet reads as a null state: start empty.
+        var head = _head.State ??= new ReplicaHeadState();
+        _snapshot.State ??= new StateMachineSnapshotState();
         var entries = new List<Entry>();
         for (var n = 0; n < head.SealedChunks; n++)
         {
             var chunk = new GrainState<LogChunkState>(new LogChunkState());
             await _storage.ReadStateAsync(ChunkName(n), _grainId, chunk);
-            if (chunk.State.Entries.Count != _chunkEntries)
+            if (chunk.State is null || chunk.State.Entries.Count != _chunkEntries)
             {
-                throw new InvalidOperationException($"Log chunk {n} of {_grainId} holds {chunk.State.Entries.Count} entries, expected {_chunkEntries}: storage is corrupt or LogChunkEntries changed.");
+                throw new InvalidOperationException($"Log chunk {n} of {_grainId} holds {chunk.State?.Entries.Count ?? 0} entries, expected {_chunkEntries}: storage is corrupt or LogChunkEntries changed.");
             }
             entries.AddRange(chunk.State.Entries.Select(e => e.ToEntry()));
         }
@@ -72,7 +74,7 @@ internal sealed class ReplicaLogStore
     /// </summary>
     public async Task SaveAsync(HardState? hardState, IReadOnlyList<Entry> entries)
     {
-        var head = _head.State;
+        var head = _head.State ??= new ReplicaHeadState();
         var hs = hardState ?? Memory.HardState;
         head.Term = hs.Term;
         head.Vote = hs.Vote;
@@ -112,8 +114,7 @@ internal sealed class ReplicaLogStore
     /// <summary>Saves a state machine snapshot taken at <paramref name="appliedIndex"/>.</summary>
     public async Task SaveSnapshotAsync(long appliedIndex, byte[] data)
     {
-        _snapshot.State.AppliedIndex = appliedIndex;
-        _snapshot.State.Data = data;
+        _snapshot.State = new StateMachineSnapshotState { AppliedIndex = appliedIndex, Data = data };
         await _storage.WriteStateAsync(SnapshotName, _grainId, _snapshot);
         Writes++;
     }

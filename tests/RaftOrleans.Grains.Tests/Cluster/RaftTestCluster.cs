@@ -48,7 +48,8 @@ public sealed class RaftTestCluster : IAsyncDisposable
         builder.ConfigureSilo((siloOptions, silo) =>
         {
             var name = $"silo{InstanceNumber(siloOptions.SiloName) + 1}";
-            silo.Configure<SiloOptions>(o => o.SiloName = name);
+            // PostConfigure: the test host sets its own silo names ("Silo_0", ...) after our Configure calls.
+            silo.Services.PostConfigure<SiloOptions>(o => o.SiloName = name);
             silo.AddRaftSqliteGrainStorage("raft", Path.Combine(dir, name, "raft.db"));
             silo.UseInMemoryReminderService();
             silo.AddRaftKeyValue(o =>

@@ -1,0 +1,36 @@
+namespace RaftOrleans.KeyValue;
+
+/// <summary>
+/// One log entry's payload: a write on one key, optionally inside a client session so a retried
+/// command applies at most once (Raft thesis ch. 6.3). Encode it with <see cref="KvCommandCodec"/>.
+/// </summary>
+public sealed record KvCommand
+{
+    /// <summary>The operation.</summary>
+    public required KvOp Op { get; init; }
+
+    /// <summary>The key written. Non-empty, valid UTF-16, at most <see cref="KvLimits.MaxKeyBytes"/> UTF-8 bytes.</summary>
+    public required string Key { get; init; }
+
+    /// <summary>The value to store: required for <see cref="KvOp.Put"/> and <see cref="KvOp.Cas"/>, absent for <see cref="KvOp.Delete"/>.</summary>
+    public string? Value { get; init; }
+
+    /// <summary>Cas condition: the key's current value must equal this.</summary>
+    public string? ExpectedValue { get; init; }
+
+    /// <summary>Cas condition: the key's current revision (log index of its last write) must equal this.</summary>
+    public long? ExpectedRevision { get; init; }
+
+    /// <summary>Cas condition: the key must be absent.</summary>
+    public bool MustNotExist { get; init; }
+
+    /// <summary>The client session, or 0 for a command without a session (no deduplication).</summary>
+    public long ClientId { get; init; }
+
+    /// <summary>The command's sequence number within its session (1, 2, 3, ...); 0 without a session.</summary>
+    public long Sequence { get; init; }
+
+    /// <summary>The client has received the results of every sequence below this, so the state machine
+    /// may forget them. Never above <see cref="Sequence"/>.</summary>
+    public long AckedBelow { get; init; }
+}

@@ -1,0 +1,17 @@
+namespace RaftOrleans.KeyValue;
+
+/// <summary>How a command or read ended.</summary>
+public enum KvStatus : byte
+{
+    /// <summary>Applied (writes) or found (reads).</summary>
+    Ok,
+
+    /// <summary>The key does not exist (Get, Delete).</summary>
+    NotFound,
+
+    /// <summary>A Cas condition did not hold; nothing changed.</summary>
+    CasConflict,
+
+    /// <summary>The command was malformed, invalid or a stale retry; nothing changed.</summary>
+    BadInput,
+}

@@ -1,0 +1,99 @@
+using RaftOrleans.Consensus;
+
+namespace RaftOrleans.Consensus.Tests.Support;
+
+/// <summary>
+/// A replica as a test drives it: a <see cref="RaftNode"/>, its "disk" (<see cref="MemoryRaftLogStorage"/>),
+/// and the state machine's applied entries. <see cref="Drain"/> plays the driver: persist, then collect
+/// messages, then apply, then advance — the order <see cref="Ready"/> demands.
+/// </summary>
+internal sealed class Replica
+{
+    private readonly int seed;
+    private int restarts;
+
+    public Replica(RaftConfig config, MemoryRaftLogStorage? storage = null, int seed = 0)
+    {
+        Config = config;
+        Storage = storage ?? new MemoryRaftLogStorage();
+        this.seed = seed == 0 ? config.Id * 7919 : seed;
+        Node = new RaftNode(config, Storage, new Random(this.seed));
+    }
+
+    public RaftConfig Config { get; }
+    public MemoryRaftLogStorage Storage { get; }
+    public RaftNode Node { get; private set; }
+    public int Id => Config.Id;
+
+    /// <summary>Entries applied to the state machine, in order.</summary>
+    public List<Entry> Applied { get; } = [];
+
+    /// <summary>Read states released so far.</summary>
+    public List<ReadState> ReadStates { get; } = [];
+
+    /// <summary>Read contexts reported dropped so far.</summary>
+    public List<long> DroppedReads { get; } = [];
+
+    /// <summary>Every Ready taken so far (for tests of the hand-off contract).</summary>
+    public List<Ready> Readies { get; } = [];
+
+    /// <summary>Carries out every pending Ready; returns the messages to send, in order.</summary>
+    public List<Message> Drain()
+    {
+        var messages = new List<Message>();
+        while (Node.HasReady())
+        {
+            var ready = Node.GetReady();
+            Readies.Add(ready);
+            // 1. persist: entries first, then the hard state (its commit may point into the new entries).
+            Storage.Append(ready.Entries);
+            if (ready.HardState is { } hs) Storage.SetHardState(hs);
+            // 2. send
+            messages.AddRange(ready.Messages);
+            // 3. apply
+            foreach (var e in ready.CommittedEntries)
+            {
+                var expected = Applied.Count + 1;
+                if (e.Index != expected) throw new InvalidOperationException($"Replica {Id} applied {e.Index}, expected {expected}.");
+                Applied.Add(e);
+            }
+            ReadStates.AddRange(ready.ReadStates);
+            DroppedReads.AddRange(ready.DroppedReads);
+            // 4. advance
+            Node.Advance(ready);
+        }
+        return messages;
+    }
+
+    /// <summary>Steps every message in turn (no draining in between).</summary>
+    public void Step(params Message[] messages)
+    {
+        foreach (var m in messages) Node.Step(m);
+    }
+
+    /// <summary>Ticks <paramref name="n"/> times.</summary>
+    public void Tick(int n = 1)
+    {
+        for (var i = 0; i < n; i++) Node.Tick();
+    }
+
+    /// <summary>Crash and restart from persisted state only: volatile state and the state machine are lost,
+    /// so committed entries are applied again from index 1.</summary>
+    public void Restart()
+    {
+        restarts++;
+        Applied.Clear();
+        var faults = Node.Faults;
+        Node = new RaftNode(Config, Storage, new Random(seed + restarts * 104729)) { Faults = faults };
+    }
+
+    /// <summary>The node's log as (index, term) pairs: persisted entries (tests drain before looking).</summary>
+    public IReadOnlyList<(long Index, long Term)> LogTerms() =>
+        Storage.AllEntries().Select(e => (e.Index, e.Term)).ToArray();
+
+    public override string ToString()
+    {
+        var s = Node.Status();
+        return $"#{s.Id} {s.Role} term={s.Term} vote={s.Vote} leader={s.Leader} commit={s.Commit} applied={s.Applied} last={s.LastIndex}";
+    }
+}
