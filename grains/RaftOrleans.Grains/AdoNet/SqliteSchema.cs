@@ -43,8 +43,12 @@ public static class SqliteSchema
         await using var connection = new SqliteConnection(SqliteConnectionStrings.ForOneOffUse(fullPath));
         await connection.OpenAsync(cancellationToken);
 
-        // journal_mode cannot change inside a transaction, so it comes first. While another process
-        // holds the file, SQLite answers "busy" and Microsoft.Data.Sqlite retries until its timeout.
+        // While another process holds the file, let SQLite retry in short steps (1, 2, 5, 10 ms ...) rather
+        // than Microsoft.Data.Sqlite's own 150 ms sleeps: three silos often start together.
+        await ExecuteScalarAsync(connection, null,
+            $"PRAGMA busy_timeout = {SqliteConnectionStrings.BusyTimeoutSeconds * 1000};", cancellationToken);
+
+        // journal_mode cannot change inside a transaction, so it comes first.
         var journalMode = (string?)await ExecuteScalarAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken);
         if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
         {
