@@ -27,7 +27,7 @@ public static class SqliteSchema
     /// <param name="databasePath">Path of the database file.</param>
     /// <param name="parts">The parts to create; at least one.</param>
     /// <param name="cancellationToken">Cancels the wait for the file.</param>
-    /// <exception cref="SqliteSchemaVersionException">
+    /// <exception cref="AdoNetSchemaVersionException">
     /// The file holds a part at a newer version than this code knows; nothing was changed.
     /// </exception>
     /// <exception cref="InvalidOperationException">The file system does not support WAL mode.</exception>
@@ -35,7 +35,7 @@ public static class SqliteSchema
         string databasePath, SqliteSchemaParts parts, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
-        ValidateParts(parts);
+        SchemaParts.Validate(parts);
 
         var fullPath = Path.GetFullPath(databasePath);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
@@ -62,16 +62,10 @@ public static class SqliteSchema
         await using var transaction = connection.BeginTransaction(deferred: false);
 
         var installed = await ReadVersionsAsync(connection, transaction, cancellationToken);
-        foreach (var part in Split(parts))
-        {
-            if (installed.TryGetValue(part, out var version) && version > CurrentVersion)
-            {
-                throw new SqliteSchemaVersionException(fullPath, part, version, CurrentVersion);
-            }
-        }
+        SchemaParts.ThrowIfNewer(fullPath, parts, installed, CurrentVersion);
 
         await ExecuteNonQueryAsync(connection, transaction, SqlScripts.Read(Dialect, "Common"), cancellationToken);
-        foreach (var part in Split(parts))
+        foreach (var part in SchemaParts.Split(parts))
         {
             await ExecuteNonQueryAsync(connection, transaction, SqlScripts.Read(Dialect, part.ToString()), cancellationToken);
         }
@@ -122,9 +116,7 @@ public static class SqliteSchema
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            // A component this code does not know (written by a newer version) is not one of our parts;
-            // it does not block creating the parts we know.
-            if (Enum.TryParse<SqliteSchemaParts>(reader.GetString(0), out var part) && Split(part).Count == 1)
+            if (SchemaParts.TryParseComponent(reader.GetString(0), out var part))
             {
                 versions[part] = reader.GetInt32(1);
             }
@@ -132,18 +124,6 @@ public static class SqliteSchema
 
         return versions;
     }
-
-    private static void ValidateParts(SqliteSchemaParts parts)
-    {
-        if (parts == SqliteSchemaParts.None || (parts & ~SqliteSchemaParts.All) != 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(parts), parts, "Name at least one known schema part.");
-        }
-    }
-
-    private static List<SqliteSchemaParts> Split(SqliteSchemaParts parts) =>
-        [.. new[] { SqliteSchemaParts.Storage, SqliteSchemaParts.Clustering, SqliteSchemaParts.Reminders }
-            .Where(part => parts.HasFlag(part))];
 
     private static async Task ExecuteNonQueryAsync(
         SqliteConnection connection, SqliteTransaction transaction, string sql, CancellationToken cancellationToken)
