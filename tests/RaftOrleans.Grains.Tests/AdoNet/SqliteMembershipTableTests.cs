@@ -107,6 +107,20 @@ public sealed class SqliteMembershipTableTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RacingUpdates_FromOneReadVersion_ExactlyOneSucceeds()
+    {
+        var entry = Entry(port: 11111, SiloStatus.Active, proxyPort: 30000);
+        Assert.True(await _table.InsertRowAsync(entry, (await _table.ReadAllAsync()).Version.Next()));
+        var read = (await _table.ReadAllAsync()).Version;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(
+            () => _table.UpdateRowAsync(entry, read.VersionEtag, read.Next()))));
+
+        Assert.Equal(1, results.Count(succeeded => succeeded));
+        Assert.Equal(read.Version + 1, (await _table.ReadAllAsync()).Version.Version);
+    }
+
+    [Fact]
     public async Task UpdateIAmAlive_ChangesOnlyTheHeartbeat_AndLeavesTheVersion()
     {
         var entry = Entry(port: 11111, SiloStatus.Active, proxyPort: 30000);
