@@ -47,8 +47,15 @@ public sealed class ProcessCluster : IDisposable
         }
     }
 
+    /// <summary>
+    /// A connect deadline for test clients: generous, because CI shares 2 cores with other test runs
+    /// and a client start has been seen to take over 10 s there.
+    /// </summary>
+    public const string ConnectTimeoutSeconds = "30";
+
     /// <summary>The client's connection arguments followed by <paramref name="arguments"/>.</summary>
-    public string[] ClientArguments(params string[] arguments) => ["--data", DataDirectory, .. arguments];
+    public string[] ClientArguments(params string[] arguments)
+        => ["--data", DataDirectory, "--connect-timeout", ConnectTimeoutSeconds, .. arguments];
 
     /// <summary>Runs the real client once against this cluster.</summary>
     public Task<CliResult> RunClientAsync(params string[] arguments) => ClientCli.RunAsync(ClientArguments(arguments));

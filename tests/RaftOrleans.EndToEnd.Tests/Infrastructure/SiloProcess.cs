@@ -52,7 +52,9 @@ public sealed class SiloProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (string argument in (string[])["run", "--name", Name, "--silo-port", $"{SiloPort}", "--gateway-port", $"{GatewayPort}", "--data", DataDirectory])
+        // --exit-with-parent: the silo stops when its stdin pipe closes, so even a test host killed
+        // mid-run leaves no orphan silo behind.
+        foreach (string argument in (string[])["run", "--name", Name, "--silo-port", $"{SiloPort}", "--gateway-port", $"{GatewayPort}", "--data", DataDirectory, "--exit-with-parent"])
         {
             start.ArgumentList.Add(argument);
         }
