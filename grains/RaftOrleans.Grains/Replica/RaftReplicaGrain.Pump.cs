@@ -9,7 +9,7 @@ namespace RaftOrleans.Grains.Replica;
 internal sealed partial class RaftReplicaGrain
 {
     private readonly List<Message> _inbox = [];
-    private List<(byte[] Command, TaskCompletionSource<ReplicaReply> Waiter)> _proposalQueue = [];
+    private List<(byte[] Command, TaskCompletionSource<ReplicaReply> Waiter, (long, long) Session)> _proposalQueue = [];
     private List<(string Key, TaskCompletionSource<ReplicaReply> Waiter)> _readQueue = [];
     private int _pendingTicks;
     private int _transferTarget;
@@ -102,15 +102,16 @@ internal sealed partial class RaftReplicaGrain
         {
             var queued = _proposalQueue;
             _proposalQueue = [];
-            foreach (var (command, waiter) in queued)
+            foreach (var (command, waiter, session) in queued)
             {
                 var result = _node.Propose(command);
                 if (result.Outcome == ProposeOutcome.Accepted)
                 {
-                    _proposals[result.Index] = (result.Term, waiter);
+                    _proposals[result.Index] = (result.Term, waiter, session);
                 }
                 else
                 {
+                    _sessionWaiters.Remove(session);
                     waiter.TrySetResult(new ReplicaReply { NotLeader = true, LeaderHint = result.LeaderHint, Reason = result.Outcome.ToString() });
                 }
             }

@@ -145,8 +145,13 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
         }
         if (_node.Role != StateRole.Leader) return Task.FromResult(NotLeader("not leader"));
 
+        // A gateway retry of a proposal still in flight here joins it instead of appending a copy.
+        var session = (decoded.ClientId, decoded.Sequence);
+        if (decoded.ClientId != 0 && _sessionWaiters.TryGetValue(session, out var existing)) return existing.Task;
+
         var waiter = new TaskCompletionSource<ReplicaReply>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _proposalQueue.Add((command, waiter));
+        if (decoded.ClientId != 0) _sessionWaiters[session] = waiter;
+        _proposalQueue.Add((command, waiter, session));
         Kick();
         return waiter.Task;
     }
@@ -184,6 +189,8 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
             Applied = _stateMachine.AppliedIndex,
             Leader = s.Leader,
             LastIndex = s.LastIndex,
+            StorageWrites = _store.Writes,
+            EntriesPersisted = _store.EntriesPersisted,
         });
     }
 

@@ -43,6 +43,9 @@ internal sealed class ReplicaLogStore
     /// <summary>Storage writes performed (for metrics and tests of group commit).</summary>
     public long Writes { get; private set; }
 
+    /// <summary>Entries made durable since load.</summary>
+    public long EntriesPersisted { get; private set; }
+
     private static string ChunkName(int n) => $"raftkv.log.{n}";
 
     /// <summary>Reads the head, every sealed chunk and the snapshot.</summary>
@@ -91,8 +94,10 @@ internal sealed class ReplicaLogStore
         await SealCommittedChunksAsync(head);
         await _storage.WriteStateAsync(HeadName, _grainId, _head);
         Writes++;
-        if (hardState is { } h) Memory.SetHardState(h);
+        // Entries first: the new commit index may cover entries of this very batch.
         if (entries.Count > 0) Memory.Append(entries);
+        if (hardState is { } h) Memory.SetHardState(h);
+        EntriesPersisted += entries.Count;
     }
 
     private async Task SealCommittedChunksAsync(ReplicaHeadState head)
