@@ -26,8 +26,8 @@ public static class SqliteSchema
     /// </summary>
     /// <param name="databasePath">Path of the database file.</param>
     /// <param name="parts">The parts to create; at least one.</param>
-    /// <param name="cancellationToken">Cancels the wait for the file.</param>
-    /// <exception cref="SqliteSchemaVersionException">
+    /// <param name="cancellationToken">Cancels the work before it reaches the file.</param>
+    /// <exception cref="AdoNetSchemaVersionException">
     /// The file holds a part at a newer version than this code knows; nothing was changed.
     /// </exception>
     /// <exception cref="InvalidOperationException">The file system does not support WAL mode.</exception>
@@ -35,7 +35,7 @@ public static class SqliteSchema
         string databasePath, SqliteSchemaParts parts, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
-        ValidateParts(parts);
+        SchemaParts.Validate(parts);
 
         var fullPath = Path.GetFullPath(databasePath);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
@@ -43,8 +43,12 @@ public static class SqliteSchema
         await using var connection = new SqliteConnection(SqliteConnectionStrings.ForOneOffUse(fullPath));
         await connection.OpenAsync(cancellationToken);
 
-        // journal_mode cannot change inside a transaction, so it comes first. While another process
-        // holds the file, SQLite answers "busy" and Microsoft.Data.Sqlite retries until its timeout.
+        // While another process holds the file, let SQLite retry in short steps (1, 2, 5, 10 ms ...) rather
+        // than Microsoft.Data.Sqlite's own 150 ms sleeps: three silos often start together.
+        await ExecuteScalarAsync(connection, null,
+            $"PRAGMA busy_timeout = {SqliteConnectionStrings.BusyTimeoutSeconds * 1000};", cancellationToken);
+
+        // journal_mode cannot change inside a transaction, so it comes first.
         var journalMode = (string?)await ExecuteScalarAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken);
         if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
         {
@@ -58,16 +62,10 @@ public static class SqliteSchema
         await using var transaction = connection.BeginTransaction(deferred: false);
 
         var installed = await ReadVersionsAsync(connection, transaction, cancellationToken);
-        foreach (var part in Split(parts))
-        {
-            if (installed.TryGetValue(part, out var version) && version > CurrentVersion)
-            {
-                throw new SqliteSchemaVersionException(fullPath, part, version, CurrentVersion);
-            }
-        }
+        SchemaParts.ThrowIfNewer(fullPath, parts, installed, CurrentVersion);
 
         await ExecuteNonQueryAsync(connection, transaction, SqlScripts.Read(Dialect, "Common"), cancellationToken);
-        foreach (var part in Split(parts))
+        foreach (var part in SchemaParts.Split(parts))
         {
             await ExecuteNonQueryAsync(connection, transaction, SqlScripts.Read(Dialect, part.ToString()), cancellationToken);
         }
@@ -80,7 +78,7 @@ public static class SqliteSchema
     /// no schema. Does not create or change anything.
     /// </summary>
     /// <param name="databasePath">Path of the database file.</param>
-    /// <param name="cancellationToken">Cancels the wait for the file.</param>
+    /// <param name="cancellationToken">Cancels the work before it reaches the file.</param>
     public static async Task<IReadOnlyDictionary<SqliteSchemaParts, int>> ReadInstalledVersionsAsync(
         string databasePath, CancellationToken cancellationToken = default)
     {
@@ -118,9 +116,7 @@ public static class SqliteSchema
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            // A component this code does not know (written by a newer version) is not one of our parts;
-            // it does not block creating the parts we know.
-            if (Enum.TryParse<SqliteSchemaParts>(reader.GetString(0), out var part) && Split(part).Count == 1)
+            if (SchemaParts.TryParseComponent(reader.GetString(0), out var part))
             {
                 versions[part] = reader.GetInt32(1);
             }
@@ -128,18 +124,6 @@ public static class SqliteSchema
 
         return versions;
     }
-
-    private static void ValidateParts(SqliteSchemaParts parts)
-    {
-        if (parts == SqliteSchemaParts.None || (parts & ~SqliteSchemaParts.All) != 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(parts), parts, "Name at least one known schema part.");
-        }
-    }
-
-    private static List<SqliteSchemaParts> Split(SqliteSchemaParts parts) =>
-        [.. new[] { SqliteSchemaParts.Storage, SqliteSchemaParts.Clustering, SqliteSchemaParts.Reminders }
-            .Where(part => parts.HasFlag(part))];
 
     private static async Task ExecuteNonQueryAsync(
         SqliteConnection connection, SqliteTransaction transaction, string sql, CancellationToken cancellationToken)

@@ -1,9 +1,12 @@
 namespace RaftOrleans.Grains.AdoNet;
 
 /// <summary>
-/// The parts of the Orleans ADO.NET schema a database file holds. Flags: one file may hold several
+/// The parts of the Orleans ADO.NET schema a database holds. Flags: one database may hold several
 /// (the shared cluster file holds <see cref="Clustering"/> and <see cref="Reminders"/>).
 /// </summary>
+/// <remarks>
+/// Named for SQLite, where it came first; <see cref="PostgreSqlSchema"/> uses the same parts.
+/// </remarks>
 [Flags]
 public enum SqliteSchemaParts
 {

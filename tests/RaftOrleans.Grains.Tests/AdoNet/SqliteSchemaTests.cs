@@ -112,7 +112,7 @@ public sealed class SqliteSchemaTests(ITestOutputHelper output) : IDisposable
         SqliteInspector.Execute(path, "UPDATE RaftOrleansSchema SET Version = 2 WHERE Component = 'Clustering'");
         SqliteInspector.Execute(path, "UPDATE OrleansQuery SET QueryText = 'from v2' WHERE QueryKey = 'GatewaysQueryKey'");
 
-        var error = await Assert.ThrowsAsync<SqliteSchemaVersionException>(
+        var error = await Assert.ThrowsAsync<AdoNetSchemaVersionException>(
             () => SqliteSchema.EnsureCreatedAsync(path, SqliteSchemaParts.Clustering | SqliteSchemaParts.Reminders));
 
         Assert.Equal(SqliteSchemaParts.Clustering, error.Part);
