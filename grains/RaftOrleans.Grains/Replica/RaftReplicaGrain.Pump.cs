@@ -43,7 +43,9 @@ internal sealed partial class RaftReplicaGrain
                     var before = _store.Writes;
                     await _store.SaveAsync(ready.HardState, ready.Entries);
                     _metrics.StorageWrites.Add(_store.Writes - before);
-                    _metrics.StorageWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    _metrics.StorageWriteDuration.Record(elapsedMs);
+                    if (elapsedMs > 250) Log.SlowStorageWrite(_logger, _name, ready.Entries.Count, _store.TailEntries, elapsedMs);
                 }
 
                 // 2. Send.
