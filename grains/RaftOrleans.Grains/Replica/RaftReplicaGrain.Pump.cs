@@ -151,6 +151,9 @@ internal sealed partial class RaftReplicaGrain
         foreach (var group in messages.GroupBy(m => m.To))
         {
             if (!_peers.TryGetValue(group.Key, out var peer)) continue;
+            // A peer whose silo is not an active member is down: its messages are lost packets.
+            // Sending anyway would only run the placement director (and its retries) to fail.
+            if (!_peerSilos.IsUp(group.Key)) continue;
             var batch = group.Select(m => m.ToEnvelope()).ToArray();
             var target = group.Key;
             peer.Deliver(batch).ContinueWith(
