@@ -13,12 +13,12 @@ namespace RaftOrleans.Consensus.Tests.Simulation;
 public sealed class FaultInjectionTests(ITestOutputHelper output)
 {
     [Theory]
-    [InlineData(nameof(SimulatedFault.VoteNotPersisted), "three-crashes", 200)]
-    [InlineData(nameof(SimulatedFault.DoubleVote), "five-partitions", 200)]
-    [InlineData(nameof(SimulatedFault.GrantVoteToStaleLog), "five-mixed", 200)]
-    [InlineData(nameof(SimulatedFault.CommitOldTermEntries), "five-mixed", 200)]
-    [InlineData(nameof(SimulatedFault.ReadIndexWithoutHeartbeat), "five-partitions", 200)]
-    [InlineData(nameof(SimulatedFault.SkipAppendConsistencyCheck), "three-lossy", 200)]
+    [InlineData(nameof(SimulatedFault.VoteNotPersisted), "three-chaos", 300)]
+    [InlineData(nameof(SimulatedFault.DoubleVote), "five-partitions", 300)]
+    [InlineData(nameof(SimulatedFault.GrantVoteToStaleLog), "five-mixed", 300)]
+    [InlineData(nameof(SimulatedFault.CommitOldTermEntries), "three-chaos", 300)]
+    [InlineData(nameof(SimulatedFault.ReadIndexWithoutHeartbeat), "five-partitions", 300)]
+    [InlineData(nameof(SimulatedFault.SkipAppendConsistencyCheck), "five-mixed", 300)]
     public void Simulation_catches_the_injected_bug(string fault, string config, int seedBudget)
     {
         SimulationOptions options = SimulationConfigs.Find(config) with { Faults = Enum.Parse<SimulatedFault>(fault) };

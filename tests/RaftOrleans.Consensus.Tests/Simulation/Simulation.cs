@@ -70,7 +70,7 @@ internal sealed class Simulation : IClientHost, INemesisHost
         var sim = new Simulation(seed, options, trace ?? SimulationTrace.Disabled);
         long steps = 0;
         string? invariant = null, violation = null;
-        LinearizabilityVerdict verdict = LinearizabilityVerdict.Undecided;
+        LinearizabilityVerdict? verdict = null;
         try
         {
             steps = sim.Execute();

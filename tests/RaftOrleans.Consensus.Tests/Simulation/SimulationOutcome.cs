@@ -25,8 +25,9 @@ internal sealed record SimulationOutcome
     public required int Pauses { get; init; }
     /// <summary>Partitions started.</summary>
     public required int Partitions { get; init; }
-    /// <summary>The linearizability verdict (Undecided when the search ran out of budget).</summary>
-    public required LinearizabilityVerdict Linearizability { get; init; }
+    /// <summary>The linearizability verdict (Undecided when the search ran out of budget), or null
+    /// when a safety violation stopped the run before the history was checked.</summary>
+    public required LinearizabilityVerdict? Linearizability { get; init; }
     /// <summary>The violated invariant, or null.</summary>
     public string? Invariant { get; init; }
     /// <summary>The violation's description, or null.</summary>

@@ -67,10 +67,29 @@ public sealed class SimulationTests(ITestOutputHelper output)
     [Fact]
     public void Different_seeds_take_different_paths()
     {
-        SimulationOutcome a = Simulation.Run(1, SimulationConfigs.ThreeMixed);
-        SimulationOutcome b = Simulation.Run(2, SimulationConfigs.ThreeMixed);
+        var first = new SimulationTrace(keepAll: true);
+        var second = new SimulationTrace(keepAll: true);
 
-        Assert.NotEqual(a.TraceTail, b.TraceTail);
+        Simulation.Run(1, SimulationConfigs.ThreeMixed, first);
+        Simulation.Run(2, SimulationConfigs.ThreeMixed, second);
+
+        Assert.NotEqual(first.All(), second.All());
+    }
+
+    [Fact]
+    public void A_failing_seed_is_reported_with_its_replay_command_and_trace()
+    {
+        SimulationOptions options = SimulationConfigs.FiveMixed with { Faults = SimulatedFault.SkipAppendConsistencyCheck };
+
+        SimulationOutcome? failure = SimulationRunner.FirstFailure(options, budget: 20);
+
+        Assert.NotNull(failure);
+        string report = SimulationRunner.Report(failure);
+        Assert.Contains($"Simulation found a log matching violation: seed {failure.Seed}, config five-mixed.", report);
+        Assert.Contains($"Replay: RAFT_SIM_SEED={failure.Seed} RAFT_SIM_CONFIG=five-mixed RAFT_SIM_FAULT=SkipAppendConsistencyCheck dotnet test", report);
+        Assert.Contains("Options: SimulationOptions { Name = five-mixed, Replicas = 5,", report);
+        Assert.Contains("VIOLATION log matching violated", report);
+        Assert.True(failure.TraceTail.Count >= 20, $"only {failure.TraceTail.Count} trace lines");
     }
 
     private void Replay(int seed, SimulationSettings settings)
@@ -83,7 +102,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
             output.WriteLine($"=== seed {seed}, config {options.Name}: {options}");
             foreach (string line in trace.All()) output.WriteLine(line);
             output.WriteLine($"=== {outcome.Steps} steps, {outcome.Operations} ops ({outcome.Completed} completed), "
-                + $"{outcome.Elections} elections, committed {outcome.Committed}, linearizability {outcome.Linearizability}"
+                + $"{outcome.Elections} elections, committed {outcome.Committed}, linearizability {outcome.Linearizability?.ToString() ?? "not checked"}"
                 + (outcome.Failed ? $", VIOLATION of {outcome.Invariant}" : ""));
             if (outcome.Failed) failures.Add(outcome);
         }
