@@ -172,11 +172,15 @@ public sealed partial class RaftNode
         return true;
     }
 
+    /// <summary>Sends every follower what it is owed, filling Replicate followers' windows.</summary>
     private void BroadcastAppend(bool sendIfEmpty)
     {
         foreach (var id in voters)
         {
-            if (id != Id) SendAppend(id, sendIfEmpty);
+            if (id == Id || !SendAppend(id, sendIfEmpty)) continue;
+            while (SendAppend(id, sendIfEmpty: false))
+            {
+            }
         }
     }
 

@@ -174,7 +174,8 @@ internal sealed class Network
 
     private void Send(Message m)
     {
-        if (cuts.Contains((m.From, m.To)) || crashed.Contains(m.To)) return;
+        // Messages to replicas outside the network (absent voters) are lost.
+        if (!replicas.ContainsKey(m.To) || cuts.Contains((m.From, m.To)) || crashed.Contains(m.To)) return;
         if (DropRate > 0 && random.NextDouble() < DropRate) return;
         if (holds.Any(h => h(m)))
         {

@@ -52,12 +52,19 @@ internal static class Cluster
     public static Message HeartbeatResponse(int from, int to, long term, long context = 0) =>
         new() { Type = MessageType.HeartbeatResponse, From = from, To = to, Term = term, Context = context };
 
+    /// <summary>Ticks a follower until its election timeout fires (at most 2·ElectionTicks).</summary>
+    public static void TickUntilCampaign(Replica r)
+    {
+        for (var i = 0; i < 2 * r.Config.ElectionTicks && r.Node.Role == StateRole.Follower; i++) r.Node.Tick();
+        if (r.Node.Role == StateRole.Follower) throw new InvalidOperationException($"{r} did not campaign.");
+    }
+
     /// <summary>Makes <paramref name="r"/> leader by a real election (PreVote off in its config is not
     /// required): ticks until it campaigns, then feeds grants from every other voter.</summary>
     public static void ElectLeader(Replica r)
     {
         var peers = r.Config.Peers.Where(p => p != r.Id).ToArray();
-        for (var i = 0; i < 2 * r.Config.ElectionTicks && r.Node.Role == StateRole.Follower; i++) r.Node.Tick();
+        TickUntilCampaign(r);
         if (r.Node.Role == StateRole.PreCandidate)
         {
             var preTerm = r.Node.Term + 1;
