@@ -30,14 +30,8 @@ internal sealed class SimulatedClient(int process, IClientHost host)
     private long _attempt;
     private int _believedLeader = RaftNode.None;
 
-    /// <summary>Operations started.</summary>
-    public int Started { get; private set; }
-
     /// <summary>Operations that got an answer.</summary>
     public int Completed { get; private set; }
-
-    /// <summary>Operations given up on.</summary>
-    public int Abandoned { get; private set; }
 
     /// <summary>The session id in commands (0 means "no session", so it is the process plus one).</summary>
     private long SessionId => process + 1;
@@ -49,7 +43,6 @@ internal sealed class SimulatedClient(int process, IClientHost host)
         SimulationOptions options = host.Options;
         Random random = host.Random;
         _sequence++;
-        Started++;
         string key = $"k{random.Next(options.Keys)}";
         string value = $"c{process}.{_sequence}";
         int draw = random.Next(options.PutWeight + options.GetWeight + options.DeleteWeight + options.CasWeight);
@@ -87,7 +80,7 @@ internal sealed class SimulatedClient(int process, IClientHost host)
         byte[]? encoded = command is null ? null
             : KvCommandCodec.Encode(command with { ClientId = SessionId, Sequence = _sequence, AckedBelow = _sequence });
         _open = new Operation(kind, key, encoded, handle, _sequence, host.NextAttemptId());
-        host.Trace.Add(host.Now, $"[c{process}] invoke #{handle.Id} {kind} {key}{(command is null ? "" : $" value={value}")}");
+        host.Trace.Add(host.Now, $"[c{process}] invoke #{handle.Id} {kind} {key}{(kind is HistoryOpKind.Put or HistoryOpKind.Cas ? $" value={value}" : "")}");
         host.Schedule(options.OperationTimeoutTicks * (long)Simulation.UnitsPerTick, new ClientOperationDeadline(process, _sequence));
         SendAttempt(PickTarget());
     }
@@ -130,7 +123,6 @@ internal sealed class SimulatedClient(int process, IClientHost host)
         if (_open is null || _open.Sequence != sequence) return;
         host.Recorder.MarkIndeterminate(_open.Handle);
         host.Trace.Add(host.Now, $"[c{process}] gives up on #{_open.Handle.Id} (indeterminate)");
-        Abandoned++;
         _open = null;
         _attempt = 0;
         ScheduleNext();

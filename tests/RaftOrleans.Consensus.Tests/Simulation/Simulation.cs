@@ -90,6 +90,14 @@ internal sealed class Simulation : IClientHost, INemesisHost
             violation = e.Message;
             sim.Trace.Add(sim.Now, $"VIOLATION {e.Message}");
         }
+        catch (Exception e)
+        {
+            // A node or state machine that throws is a finding too, and must be reported with its seed.
+            steps = sim._steps;
+            invariant = "no exceptions";
+            violation = $"unexpected exception: {e}";
+            sim.Trace.Add(sim.Now, $"EXCEPTION {e.GetType().Name}: {e.Message}");
+        }
         foreach (SimulatedReplica replica in sim._replicas) sim.Trace.Add(sim.Now, $"final: {replica.Describe()}");
         return new SimulationOutcome
         {
