@@ -28,6 +28,9 @@ internal sealed record SimulationOutcome
     /// <summary>The linearizability verdict (Undecided when the search ran out of budget), or null
     /// when a safety violation stopped the run before the history was checked.</summary>
     public required LinearizabilityVerdict? Linearizability { get; init; }
+    /// <summary>Liveness signal, not a safety property: at the end every replica was up and had
+    /// applied the same number of entries.</summary>
+    public required bool Converged { get; init; }
     /// <summary>The violated invariant, or null.</summary>
     public string? Invariant { get; init; }
     /// <summary>The violation's description, or null.</summary>
