@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.Net;
+using RaftOrleans.Client.Connection;
+
+namespace RaftOrleans.Client.Cli;
+
+/// <summary>Options accepted before or after any command (recursive): connection and output format.</summary>
+public sealed class GlobalOptions
+{
+    /// <summary>The environment variable that sets the default data directory.</summary>
+    public const string DataEnvironmentVariable = "RAFTKV_DATA";
+
+    /// <summary><c>--data DIR</c>.</summary>
+    public Option<string> Data { get; } = new("--data", "-d")
+    {
+        Description = $"Cluster data directory; membership is read from DIR/cluster.db (default ${DataEnvironmentVariable} or {ConnectionSettings.Defaults.DataDirectory}).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(DataEnvironmentVariable) is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : ConnectionSettings.Defaults.DataDirectory,
+        Recursive = true,
+    };
+
+    /// <summary><c>--gateway host:port</c> (repeatable).</summary>
+    public Option<string[]> Gateway { get; } = new("--gateway", "-g")
+    {
+        Description = "A silo gateway host:port to use instead of the data directory (repeatable).",
+        Arity = ArgumentArity.OneOrMore,
+        Recursive = true,
+    };
+
+    /// <summary><c>--cluster-id</c>.</summary>
+    public Option<string> ClusterId { get; } = new("--cluster-id")
+    {
+        Description = "Orleans cluster id of the silos.",
+        DefaultValueFactory = _ => ConnectionSettings.Defaults.ClusterId,
+        Recursive = true,
+    };
+
+    /// <summary><c>--group</c>.</summary>
+    public Option<string> Group { get; } = new("--group")
+    {
+        Description = "Raft group to use.",
+        DefaultValueFactory = _ => ConnectionSettings.Defaults.Group,
+        Recursive = true,
+    };
+
+    /// <summary><c>--json</c>.</summary>
+    public Option<bool> Json { get; } = new("--json")
+    {
+        Description = "Print each result as one JSON object per line.",
+        Recursive = true,
+    };
+
+    /// <summary><c>--timeout SECONDS</c>.</summary>
+    public Option<double> Timeout { get; } = new("--timeout")
+    {
+        Description = "Seconds one request may take before it is reported unavailable.",
+        DefaultValueFactory = _ => ConnectionSettings.Defaults.RequestTimeout.TotalSeconds,
+        Recursive = true,
+    };
+
+    /// <summary><c>--connect-timeout SECONDS</c>.</summary>
+    public Option<double> ConnectTimeout { get; } = new("--connect-timeout")
+    {
+        Description = "Seconds to keep trying to reach a silo.",
+        DefaultValueFactory = _ => ConnectionSettings.Defaults.ConnectTimeout.TotalSeconds,
+        Recursive = true,
+    };
+
+    /// <summary><c>--verbose</c>.</summary>
+    public Option<bool> Verbose { get; } = new("--verbose")
+    {
+        Description = "Show Orleans client warnings on stderr.",
+        Recursive = true,
+    };
+
+    /// <summary>Every option, for adding to the root command.</summary>
+    public IEnumerable<Option> All => [Data, Gateway, ClusterId, Group, Json, Timeout, ConnectTimeout, Verbose];
+
+    /// <summary>Builds connection settings, or returns an error message for bad values.</summary>
+    public ConnectionSettings? Bind(ParseResult result, out string error)
+    {
+        error = "";
+        var gateways = new List<IPEndPoint>();
+        foreach (string text in result.GetValue(Gateway) ?? [])
+        {
+            if (!GatewayEndpoint.TryParse(text, out IPEndPoint? endpoint, out error))
+            {
+                return null;
+            }
+            gateways.Add(endpoint!);
+        }
+        double timeout = result.GetValue(Timeout);
+        double connectTimeout = result.GetValue(ConnectTimeout);
+        if (timeout <= 0 || connectTimeout <= 0 || double.IsNaN(timeout) || double.IsNaN(connectTimeout))
+        {
+            error = "--timeout and --connect-timeout must be positive numbers of seconds";
+            return null;
+        }
+        string group = result.GetValue(Group) ?? ConnectionSettings.Defaults.Group;
+        if (string.IsNullOrWhiteSpace(group))
+        {
+            error = "--group must not be empty";
+            return null;
+        }
+        return new ConnectionSettings
+        {
+            DataDirectory = result.GetValue(Data) ?? ConnectionSettings.Defaults.DataDirectory,
+            Gateways = gateways,
+            ClusterId = result.GetValue(ClusterId) ?? ConnectionSettings.Defaults.ClusterId,
+            Group = group,
+            RequestTimeout = TimeSpan.FromSeconds(timeout),
+            ConnectTimeout = TimeSpan.FromSeconds(connectTimeout),
+            Verbose = result.GetValue(Verbose),
+        };
+    }
+}

@@ -1,0 +1,3 @@
+using RaftOrleans.Client.Cli;
+
+return await new ClientCommandLine().RunAsync(args);

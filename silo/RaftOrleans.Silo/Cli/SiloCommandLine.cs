@@ -1,0 +1,130 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.Runtime.InteropServices;
+using RaftOrleans.Silo.Hosting;
+using RaftOrleans.Silo.Local;
+
+namespace RaftOrleans.Silo.Cli;
+
+/// <summary>The <c>raftkv-silo</c> command line: <c>run</c> (one silo) and <c>local</c> (a local cluster).</summary>
+public sealed class SiloCommandLine
+{
+    private const string DataEnvironmentVariable = "RAFTKV_DATA";
+
+    private readonly RootCommand _root = new("""
+        raftkv-silo: hosts RaftOrleans silos.
+
+        Exit codes: 0 stopped cleanly, 1 start failed or a silo died, 2 bad configuration,
+        3 data directory not writable, 4 port in use, 5 (local) the cluster did not serve in time.
+        """);
+
+    // run
+    private readonly Option<string> _name = new("--name") { Description = "Silo name (silo1..siloN: replica i lives on silo i)." };
+    private readonly Option<int?> _siloPort = new("--silo-port") { Description = "Silo-to-silo port (default 11111)." };
+    private readonly Option<int?> _gatewayPort = new("--gateway-port") { Description = "Client gateway port (default 30001)." };
+    private readonly Option<string> _runData = new("--data") { Description = "Data directory (default $RAFTKV_DATA or ./.raftkv)." };
+    private readonly Option<string> _runClusterId = new("--cluster-id") { Description = "Orleans cluster id (default raftkv)." };
+    private readonly Option<string> _serviceId = new("--service-id") { Description = "Orleans service id (default raftkv); never change it for existing data." };
+    private readonly Option<string> _advertisedAddress = new("--advertised-address") { Description = "IP address to listen on and advertise (default 127.0.0.1)." };
+    private readonly Option<bool> _exitWithParent = new("--exit-with-parent") { Description = "Stop when standard input closes (used by local).", Hidden = true };
+
+    // local
+    private readonly Option<string> _localData = new("--data")
+    {
+        Description = "Data directory (default $RAFTKV_DATA or ./.raftkv); running again reuses it.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(DataEnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : "./.raftkv",
+    };
+    private readonly Option<int> _silos = new("--silos") { Description = "Number of silos (and replicas per group).", DefaultValueFactory = _ => 3 };
+    private readonly Option<int> _baseSiloPort = new("--base-silo-port") { Description = "Silo port of silo1; silo i uses base + i - 1.", DefaultValueFactory = _ => 11111 };
+    private readonly Option<int> _baseGatewayPort = new("--base-gateway-port") { Description = "Gateway port of silo1; silo i uses base + i - 1.", DefaultValueFactory = _ => 30001 };
+    private readonly Option<string> _localClusterId = new("--cluster-id") { Description = "Orleans cluster id.", DefaultValueFactory = _ => "raftkv" };
+    private readonly Option<double> _readyTimeout = new("--ready-timeout") { Description = "Seconds to wait for the cluster to serve.", DefaultValueFactory = _ => 90 };
+
+    /// <summary>Builds the command tree.</summary>
+    public SiloCommandLine()
+    {
+        var run = new Command("run", "Run one silo in the foreground. Extra --Section:Key=value tokens override configuration.")
+        {
+            _name, _siloPort, _gatewayPort, _runData, _runClusterId, _serviceId, _advertisedAddress, _exitWithParent,
+        };
+        run.TreatUnmatchedTokensAsErrors = false;
+        run.SetAction(RunSiloAsync);
+
+        var local = new Command("local", "Run a local cluster of N silo processes until Ctrl+C / SIGTERM. Extra --Section:Key=value tokens go to every silo.")
+        {
+            _localData, _silos, _baseSiloPort, _baseGatewayPort, _localClusterId, _readyTimeout,
+        };
+        local.TreatUnmatchedTokensAsErrors = false;
+        local.SetAction(RunLocalAsync);
+
+        _root.Subcommands.Add(run);
+        _root.Subcommands.Add(local);
+    }
+
+    /// <summary>Parses and runs; returns the exit code.</summary>
+    public async Task<int> RunAsync(string[] args)
+    {
+        ParseResult parse = _root.Parse(args);
+        if (parse.Action is ParseErrorAction)
+        {
+            foreach (var error in parse.Errors)
+            {
+                Console.Error.WriteLine($"raftkv-silo: {error.Message}");
+            }
+            Console.Error.WriteLine("See 'raftkv-silo --help'.");
+            return SiloExitCodes.BadConfiguration;
+        }
+        // The silo host and the local supervisor handle SIGINT/SIGTERM themselves, with graceful
+        // stops that take longer than System.CommandLine's default 2 s grace period.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+
+    private async Task<int> RunSiloAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var values = new Dictionary<string, string?>();
+        void Put<T>(Option<T> option, string key)
+        {
+            if (parse.GetResult(option) is { Implicit: false })
+            {
+                values[$"{SiloHostOptions.SectionName}:{key}"] = Convert.ToString(parse.GetValue(option), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        Put(_name, nameof(SiloHostOptions.Name));
+        Put(_siloPort, nameof(SiloHostOptions.SiloPort));
+        Put(_gatewayPort, nameof(SiloHostOptions.GatewayPort));
+        Put(_runData, nameof(SiloHostOptions.DataDirectory));
+        Put(_runClusterId, nameof(SiloHostOptions.ClusterId));
+        Put(_serviceId, nameof(SiloHostOptions.ServiceId));
+        Put(_advertisedAddress, nameof(SiloHostOptions.AdvertisedAddress));
+        if (!values.ContainsKey($"{SiloHostOptions.SectionName}:{nameof(SiloHostOptions.DataDirectory)}")
+            && Environment.GetEnvironmentVariable(DataEnvironmentVariable) is { Length: > 0 } data)
+        {
+            values[$"{SiloHostOptions.SectionName}:{nameof(SiloHostOptions.DataDirectory)}"] = data;
+        }
+        var configuration = SiloHostFactory.BuildConfiguration(values, parse.UnmatchedTokens);
+        return await SiloRunner.RunAsync(configuration, parse.GetValue(_exitWithParent));
+    }
+
+    private async Task<int> RunLocalAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var options = new LocalClusterOptions
+        {
+            DataDirectory = parse.GetValue(_localData) ?? "./.raftkv",
+            Silos = parse.GetValue(_silos),
+            BaseSiloPort = parse.GetValue(_baseSiloPort),
+            BaseGatewayPort = parse.GetValue(_baseGatewayPort),
+            ClusterId = parse.GetValue(_localClusterId) ?? "raftkv",
+            ReadyTimeout = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(_readyTimeout))),
+            ExtraArguments = [.. parse.UnmatchedTokens],
+        };
+        using var stop = new CancellationTokenSource();
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true; // we stop the children ourselves, then exit
+            stop.Cancel();
+        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        return await new LocalCluster(options).RunAsync(stop.Token);
+    }
+}

@@ -1,0 +1,99 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Orleans.Configuration;
+using RaftOrleans.Grains.AdoNet;
+using RaftOrleans.Grains.Hosting;
+
+namespace RaftOrleans.Silo.Hosting;
+
+/// <summary>
+/// Builds the host of one silo: SQLite clustering and reminders on the shared <c>cluster.db</c>,
+/// Raft storage on the silo's own <c>raft.db</c>, fast membership, and the Raft key-value grains.
+/// </summary>
+public static class SiloHostFactory
+{
+    /// <summary>Environment variables with this prefix override configuration (<c>RAFTKV_Silo__Name</c>).</summary>
+    public const string EnvironmentPrefix = "RAFTKV_";
+
+    /// <summary>The configuration section of <see cref="RaftKeyValueOptions"/>.</summary>
+    public const string RaftSectionName = RaftKeyValueOptions.SectionName;
+
+    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Layers configuration: appsettings.json beside the executable, then <c>RAFTKV_</c> environment
+    /// variables, then <paramref name="commandLineValues"/> (the <c>run</c> options the user gave),
+    /// then <paramref name="extraArguments"/> (<c>--Section:Key=value</c> tokens).
+    /// </summary>
+    public static IConfigurationRoot BuildConfiguration(IDictionary<string, string?> commandLineValues, IReadOnlyList<string> extraArguments)
+        => new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables(EnvironmentPrefix)
+            .AddInMemoryCollection(commandLineValues)
+            .AddCommandLine([.. extraArguments])
+            .Build();
+
+    /// <summary>Reads the <c>Silo</c> section.</summary>
+    public static SiloHostOptions ReadOptions(IConfiguration configuration)
+    {
+        var options = new SiloHostOptions();
+        try
+        {
+            configuration.GetSection(SiloHostOptions.SectionName).Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new StartupException(SiloExitCodes.BadConfiguration, $"invalid Silo configuration: {e.GetBaseException().Message}", e);
+        }
+        return options;
+    }
+
+    /// <summary>Builds the silo host; call after <see cref="StartupChecks"/> passed.</summary>
+    public static IHost Build(IConfiguration configuration, SiloHostOptions options, IPAddress address, bool exitWithParent)
+    {
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        // Log lines go to stderr; stdout carries only the silo's own status lines.
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+        if (exitWithParent)
+        {
+            builder.Services.AddHostedService<ExitWithParentService>();
+        }
+
+        var raftSection = configuration.GetSection(RaftSectionName);
+        var raftOptions = new RaftKeyValueOptions();
+        raftSection.Bind(raftOptions);
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.ClusterId;
+                o.ServiceId = options.ServiceId;
+            });
+            silo.Configure<SiloOptions>(o => o.SiloName = options.Name);
+            silo.ConfigureEndpoints(address, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+            silo.Configure<ClusterMembershipOptions>(FastMembership.Apply);
+            silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Membership"));
+            silo.UseRaftSqliteClustering(options.ClusterDatabasePath);
+            silo.UseRaftSqliteReminders(options.ClusterDatabasePath);
+            silo.AddRaftSqliteGrainStorage(raftOptions.StorageProviderName, options.RaftDatabasePath);
+            silo.AddRaftKeyValue(o => raftSection.Bind(o));
+        });
+        return builder.Build();
+    }
+}

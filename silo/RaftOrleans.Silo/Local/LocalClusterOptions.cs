@@ -1,0 +1,26 @@
+namespace RaftOrleans.Silo.Local;
+
+/// <summary>The <c>local</c> command's settings.</summary>
+public sealed record LocalClusterOptions
+{
+    /// <summary>Data directory shared by all silos (each has its own sub-folder).</summary>
+    public required string DataDirectory { get; init; }
+    /// <summary>How many silos (and replicas per group).</summary>
+    public int Silos { get; init; } = 3;
+    /// <summary>Silo i uses silo port <c>BaseSiloPort + i - 1</c>.</summary>
+    public int BaseSiloPort { get; init; } = 11111;
+    /// <summary>Silo i uses gateway port <c>BaseGatewayPort + i - 1</c>.</summary>
+    public int BaseGatewayPort { get; init; } = 30001;
+    /// <summary>Orleans cluster id.</summary>
+    public string ClusterId { get; init; } = "raftkv";
+    /// <summary>How long to wait for the cluster to serve a read.</summary>
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(90);
+    /// <summary>Extra configuration tokens passed to every silo (<c>--Section:Key=value</c>).</summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+
+    /// <summary>The full data path.</summary>
+    public string DataPath => Path.GetFullPath(DataDirectory);
+
+    /// <summary>The name of silo <paramref name="index"/> (1-based), as placement expects it.</summary>
+    public static string SiloName(int index) => $"silo{index}";
+}

@@ -1,0 +1,3 @@
+using RaftOrleans.Silo.Cli;
+
+return await new SiloCommandLine().RunAsync(args);

@@ -1,0 +1,98 @@
+using System.Text;
+
+namespace RaftOrleans.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// Three real silo processes on free loopback ports with a fresh temporary data directory. Dispose
+/// kills every process (even after a failed test) and deletes the directory.
+/// </summary>
+public sealed class ProcessCluster : IDisposable
+{
+    /// <summary>How long three silos starting at once on 2 cores may take to serve.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+
+    private ProcessCluster(string dataDirectory, IReadOnlyList<SiloProcess> silos)
+    {
+        DataDirectory = dataDirectory;
+        Silos = silos;
+    }
+
+    /// <summary>The shared data directory.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>The silos, index 0 = silo1.</summary>
+    public IReadOnlyList<SiloProcess> Silos { get; }
+
+    /// <summary>Starts <paramref name="count"/> silos and waits until the cluster serves a read.</summary>
+    public static async Task<ProcessCluster> StartAsync(int count = 3)
+    {
+        string data = Path.Combine(Path.GetTempPath(), $"raftkv-e2e-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(data);
+        int[] ports = FreePorts.Take(2 * count);
+        var silos = Enumerable.Range(1, count).Select(i => new SiloProcess(i, ports[i - 1], ports[count + i - 1], data)).ToList();
+        var cluster = new ProcessCluster(data, silos);
+        try
+        {
+            foreach (SiloProcess silo in silos)
+            {
+                silo.Start();
+            }
+            await cluster.WaitUntilServingAsync(StartTimeout);
+            return cluster;
+        }
+        catch
+        {
+            cluster.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The client's connection arguments followed by <paramref name="arguments"/>.</summary>
+    public string[] ClientArguments(params string[] arguments) => ["--data", DataDirectory, .. arguments];
+
+    /// <summary>Runs the real client once against this cluster.</summary>
+    public Task<CliResult> RunClientAsync(params string[] arguments) => ClientCli.RunAsync(ClientArguments(arguments));
+
+    /// <summary>Waits until a linearizable read is answered (Ok or NotFound).</summary>
+    public Task<TimeSpan> WaitUntilServingAsync(TimeSpan timeout) => Eventually.UntilAsync(
+        async () => (await RunClientAsync("get", "__e2e_probe__")).ExitCode is 0 or 2,
+        timeout, "the cluster serves a read", DescribeAsync);
+
+    /// <summary>The replicas as <c>raftkv status --json</c> reports them, or null when status fails.</summary>
+    public async Task<IReadOnlyList<ReplicaView>?> TryStatusAsync()
+    {
+        CliResult result = await RunClientAsync("--json", "status");
+        return result.ExitCode == 0 ? ReplicaView.ParseAll(result.Json) : null;
+    }
+
+    /// <summary>Every silo's process state and recent output plus the replica table, for failure messages.</summary>
+    public async Task<string> DescribeAsync()
+    {
+        var text = new StringBuilder();
+        CliResult status = await RunClientAsync("status");
+        text.AppendLine($"raftkv status: {status}");
+        foreach (SiloProcess silo in Silos)
+        {
+            text.AppendLine($"--- {silo.Name} ({(silo.IsRunning ? $"running, pid {silo.ProcessId}" : "not running")}), last output:");
+            text.AppendLine(string.Join('\n', silo.RecentOutput().Split('\n').TakeLast(15)));
+        }
+        return text.ToString();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (SiloProcess silo in Silos)
+        {
+            silo.Dispose();
+        }
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp directory left behind is harmless.
+        }
+    }
+}
