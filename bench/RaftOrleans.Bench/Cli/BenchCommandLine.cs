@@ -49,6 +49,10 @@ public sealed class BenchCommandLine
     private readonly Option<int> _baselineSiloPort = new("--silo-port") { Description = "Silo port.", DefaultValueFactory = _ => 11211 };
     private readonly Option<int> _baselineGatewayPort = new("--gateway-port") { Description = "Gateway port.", DefaultValueFactory = _ => 30201 };
 
+    private readonly TargetOptions _waitTarget = new();
+    private readonly Option<double> _waitDeadline = new("--deadline") { Description = "Seconds to wait.", DefaultValueFactory = _ => 120 };
+    private readonly Option<int> _waitReplicas = new("--replicas") { Description = "Replicas (members) the cluster has.", DefaultValueFactory = _ => 3 };
+
     private readonly Option<string> _results = new("--results") { Description = "Results folder to summarise.", Required = true };
     private readonly Option<string?> _title = new("--title") { Description = "Heading of the summary." };
 
@@ -69,6 +73,12 @@ public sealed class BenchCommandLine
         foreach (var o in new Option[] { _baselineData, _baselineSiloPort, _baselineGatewayPort }) baseline.Options.Add(o);
         baseline.SetAction(parse => BaselineSiloHost.RunAsync(parse.GetValue(_baselineData)!, parse.GetValue(_baselineSiloPort), parse.GetValue(_baselineGatewayPort)));
 
+        var wait = new Command("wait", "Wait until a target serves: every replica up with one leader (raftorleans, etcd), or a put answered (baseline).");
+        _waitTarget.AddTo(wait);
+        wait.Options.Add(_waitDeadline);
+        wait.Options.Add(_waitReplicas);
+        wait.SetAction((parse, token) => Guard(() => WaitAsync(parse, token)));
+
         var report = new Command("report", "Write summary.md (comparison table with ratios) and PNG charts from a results folder.");
         report.Options.Add(_results);
         report.Options.Add(_title);
@@ -77,6 +87,7 @@ public sealed class BenchCommandLine
         _root.Subcommands.Add(run);
         _root.Subcommands.Add(failover);
         _root.Subcommands.Add(baseline);
+        _root.Subcommands.Add(wait);
         _root.Subcommands.Add(report);
     }
 
@@ -135,14 +146,34 @@ public sealed class BenchCommandLine
         {
             await generator.PreloadAsync(cancellationToken);
         }
+        var before = kv is RaftOrleansTarget raft ? await raft.StorageCountersAsync() : null;
         var result = await generator.RunAsync(parse.GetValue(_runTarget.Label), cancellationToken);
+        if (before is not null)
+        {
+            var after = await ((RaftOrleansTarget)kv).StorageCountersAsync();
+            result = result with { TargetNotes = StorageNotes(before, after) };
+        }
         var path = ResultFiles.Write(parse.GetValue(_runTarget.Out)!, result);
         var l = result.LatencyMs;
         Console.Out.WriteLine($"{result.Target} {result.Workload} c={result.Clients}: {result.OpsPerSecond:N0} ops/s  p50 {l.P50:0.00} ms  p99 {l.P99:0.00} ms  p99.9 {l.P999:0.00} ms  max {l.Max:0.0} ms  errors {result.Errors}"
             + (result.Conflicts > 0 ? $"  conflicts {result.Conflicts}" : "") + $"  -> {path}");
+        foreach (var n in result.TargetNotes) Console.Out.WriteLine($"  {n}");
         foreach (var e in result.SampleErrors) Console.Out.WriteLine($"  error: {e}");
         return Ok;
     }
+
+    /// <summary>Per replica: storage writes and entries persisted during the run (warm-up included), and their ratio.</summary>
+    private static List<string> StorageNotes(
+        IReadOnlyDictionary<string, (string Role, long Writes, long Entries)> before,
+        IReadOnlyDictionary<string, (string Role, long Writes, long Entries)> after)
+        => [.. after.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a =>
+        {
+            var (role, writes, entries) = a.Value;
+            var (_, writesBefore, entriesBefore) = before.GetValueOrDefault(a.Key);
+            var w = writes - writesBefore;
+            var e = entries - entriesBefore;
+            return $"{a.Key} ({role}): {w} storage writes, {e} entries persisted" + (w > 0 ? $", {(double)e / w:0.00} entries/write" : "");
+        })];
 
     private async Task<int> RunFailoverAsync(ParseResult parse, CancellationToken cancellationToken)
     {
@@ -181,6 +212,25 @@ public sealed class BenchCommandLine
             default:
                 throw new ArgumentException("failover needs a replicated target: raftorleans or etcd");
         }
+    }
+
+    private async Task<int> WaitAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var target = _waitTarget.Read(parse);
+        var deadline = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(_waitDeadline)));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        if (target.Kind == TargetKind.Baseline)
+        {
+            await using var kv = await TargetFactory.ConnectAsync(target, cancellationToken);
+            await HealthWaiter.WaitAsync(async _ => (await kv.PutAsync("bench-ready", "1")).Error, deadline, cancellationToken);
+        }
+        else
+        {
+            await using var cluster = await ConnectFailoverAsync(target, parse.GetValue(_waitReplicas), cancellationToken);
+            await HealthWaiter.WaitAsync(cluster.UnhealthyReasonAsync, deadline, cancellationToken);
+        }
+        Console.Out.WriteLine($"{target.Kind.Name()} is serving ({clock.Elapsed.TotalSeconds:0.0} s)");
+        return Ok;
     }
 
     private int Report(ParseResult parse)

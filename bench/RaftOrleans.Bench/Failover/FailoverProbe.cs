@@ -5,19 +5,27 @@ using RaftOrleans.Bench.Targets;
 namespace RaftOrleans.Bench.Failover;
 
 /// <summary>
-/// A steady, open-loop write stream: one write is sent every interval whether or not earlier ones have
-/// answered, so a write stuck on a dead member never hides when service resumes. Recovery is the time
-/// from the kill to the completion of the first successful write SENT after the kill.
+/// A steady write stream: one write is sent every interval whether or not earlier ones have answered
+/// (up to <see cref="MaxInFlight"/> outstanding), so a write stuck on a dead member never hides when
+/// service resumes, while a slow cluster is never flooded by a backlog the probe itself made (a tick
+/// with the cap reached sends nothing). Recovery is the time from the kill to the completion of the
+/// first successful write SENT after the kill.
 /// </summary>
 public sealed class FailoverProbe(IKvTarget target, TimeSpan interval)
 {
+    /// <summary>Most writes outstanding at once.</summary>
+    public const int MaxInFlight = 32;
+
     private readonly KeySpace _keys = new(100, 16, 100);
     private readonly List<Task> _writes = [];
     private readonly TaskCompletionSource<long> _recovered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _firstSuccess = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _killedAt = long.MaxValue;
     private long _succeeded;
     private long _failed;
     private long _succeededBeforeKill;
+    private long _skipped;
+    private readonly List<string> _sampleErrors = [];
     private Task _loop = Task.CompletedTask;
     private CancellationTokenSource? _stop;
 
@@ -25,6 +33,18 @@ public sealed class FailoverProbe(IKvTarget target, TimeSpan interval)
     public long Succeeded => Interlocked.Read(ref _succeeded);
     /// <summary>Writes that failed so far.</summary>
     public long Failed => Interlocked.Read(ref _failed);
+    /// <summary>Ticks that sent nothing because <see cref="MaxInFlight"/> writes were outstanding.</summary>
+    public long Skipped => Interlocked.Read(ref _skipped);
+
+    /// <summary>The first few distinct error messages.</summary>
+    public IReadOnlyList<string> SampleErrors
+    {
+        get
+        {
+            lock (_sampleErrors) return [.. _sampleErrors];
+        }
+    }
+
     /// <summary>Writes that succeeded before the kill was marked.</summary>
     public long SucceededBeforeKill => Interlocked.Read(ref _succeededBeforeKill);
 
@@ -34,6 +54,10 @@ public sealed class FailoverProbe(IKvTarget target, TimeSpan interval)
         _stop = new CancellationTokenSource();
         _loop = SendLoopAsync(_stop.Token);
     }
+
+    /// <summary>True once a write succeeded within <paramref name="deadline"/>; false if none did.</summary>
+    public async Task<bool> WaitForFirstSuccessAsync(TimeSpan deadline, CancellationToken cancellationToken)
+        => await Task.WhenAny(_firstSuccess.Task, Task.Delay(deadline, cancellationToken)) == _firstSuccess.Task;
 
     /// <summary>Marks the moment of the kill (a <see cref="Stopwatch"/> timestamp).</summary>
     public void MarkKill(long timestamp) => Interlocked.Exchange(ref _killedAt, timestamp);
@@ -66,11 +90,15 @@ public sealed class FailoverProbe(IKvTarget target, TimeSpan interval)
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                var write = WriteAsync(_keys.Key(n++ % _keys.Count));
                 lock (_writes)
                 {
                     _writes.RemoveAll(t => t.IsCompleted);
-                    _writes.Add(write);
+                    if (_writes.Count >= MaxInFlight)
+                    {
+                        Interlocked.Increment(ref _skipped);
+                        continue;
+                    }
+                    _writes.Add(WriteAsync(_keys.Key(n++ % _keys.Count)));
                 }
             }
         }
@@ -88,9 +116,14 @@ public sealed class FailoverProbe(IKvTarget target, TimeSpan interval)
         if (!result.Served)
         {
             Interlocked.Increment(ref _failed);
+            lock (_sampleErrors)
+            {
+                if (_sampleErrors.Count < 3 && !_sampleErrors.Contains(result.Error ?? "")) _sampleErrors.Add(result.Error ?? "");
+            }
             return;
         }
         Interlocked.Increment(ref _succeeded);
+        _firstSuccess.TrySetResult();
         if (sent >= Interlocked.Read(ref _killedAt)) _recovered.TrySetResult(done);
         else if (Interlocked.Read(ref _killedAt) == long.MaxValue) Interlocked.Increment(ref _succeededBeforeKill);
     }

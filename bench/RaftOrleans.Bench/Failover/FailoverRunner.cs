@@ -10,8 +10,6 @@ namespace RaftOrleans.Bench.Failover;
 /// </summary>
 public sealed class FailoverRunner(IFailoverCluster cluster, MemberProcesses processes, FailoverSettings settings)
 {
-    private static readonly TimeSpan HealthPoll = TimeSpan.FromMilliseconds(300);
-
     /// <summary>Runs every trial; throws when the cluster cannot be brought back to health.</summary>
     public async Task<FailoverResult> RunAsync(string? label, CancellationToken cancellationToken)
     {
@@ -24,7 +22,8 @@ public sealed class FailoverRunner(IFailoverCluster cluster, MemberProcesses pro
             trials.Add(trial);
             Console.Error.WriteLine($"[failover {cluster.Target.Name} {Victim}] trial {i}/{settings.Trials}: killed {trial.Member}, "
                 + (trial.RecoveryMs is { } ms ? $"first successful write after {ms:0} ms" : $"no successful write within {settings.RecoveryDeadline.TotalSeconds:0} s")
-                + $" ({trial.FailedWrites} failed writes)");
+                + $" ({trial.FailedWrites} failed writes, {trial.SkippedTicks} ticks skipped at the in-flight cap)");
+            foreach (var e in trial.SampleErrors) Console.Error.WriteLine($"  error: {e}");
         }
         var recovered = trials.Where(t => t.RecoveryMs is not null).Select(t => t.RecoveryMs!.Value).ToList();
         return new FailoverResult
@@ -55,8 +54,11 @@ public sealed class FailoverRunner(IFailoverCluster cluster, MemberProcesses pro
         try
         {
             // Steady state first: the kill must land in a stream of successful writes.
+            if (!await probe.WaitForFirstSuccessAsync(settings.HealthyDeadline, cancellationToken))
+            {
+                throw new InvalidOperationException($"no write succeeded within {settings.HealthyDeadline.TotalSeconds:0} s before the kill: the cluster is not serving");
+            }
             await Task.Delay(settings.SteadyBeforeKill, cancellationToken);
-            if (probe.SucceededBeforeKill == 0) throw new InvalidOperationException("no write succeeded before the kill: the cluster is not serving");
             victim = await cluster.FindAsync(settings.Victim, cancellationToken)
                 ?? throw new InvalidOperationException($"no {Victim} found");
             var (pid, problem) = processes.Find(victim);
@@ -79,20 +81,11 @@ public sealed class FailoverRunner(IFailoverCluster cluster, MemberProcesses pro
             RecoveryMs = recovery?.TotalMilliseconds,
             FailedWrites = probe.Failed,
             SucceededWrites = probe.Succeeded,
+            SkippedTicks = probe.Skipped,
+            SampleErrors = probe.SampleErrors,
         };
     }
 
-    private async Task WaitHealthyAsync(CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.StartNew();
-        string? reason;
-        while ((reason = await cluster.UnhealthyReasonAsync(cancellationToken)) is not null)
-        {
-            if (deadline.Elapsed > settings.HealthyDeadline)
-            {
-                throw new TimeoutException($"cluster not healthy after {settings.HealthyDeadline.TotalSeconds:0} s: {reason}");
-            }
-            await Task.Delay(HealthPoll, cancellationToken);
-        }
-    }
+    private Task WaitHealthyAsync(CancellationToken cancellationToken)
+        => HealthWaiter.WaitAsync(cluster.UnhealthyReasonAsync, settings.HealthyDeadline, cancellationToken);
 }

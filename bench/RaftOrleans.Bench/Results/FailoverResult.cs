@@ -11,6 +11,10 @@ public sealed record FailoverTrial
     public long FailedWrites { get; init; }
     /// <summary>Writes sent during the trial that succeeded.</summary>
     public long SucceededWrites { get; init; }
+    /// <summary>Probe ticks that sent nothing because the in-flight cap was reached.</summary>
+    public long SkippedTicks { get; init; }
+    /// <summary>A few distinct error messages of failed writes.</summary>
+    public IReadOnlyList<string> SampleErrors { get; init; } = [];
 }
 
 /// <summary>The result of a failover measurement, as written to <c>{results}/failover-*.json</c>.</summary>

@@ -33,6 +33,8 @@ public sealed record RunResult
     public long Conflicts { get; init; }
     /// <summary>Latency of served operations.</summary>
     public required LatencySummary LatencyMs { get; init; }
+    /// <summary>What the target reported about itself over the run (for example storage writes per entry), for diagnosis.</summary>
+    public IReadOnlyList<string> TargetNotes { get; init; } = [];
     /// <summary>A few error messages, for diagnosis.</summary>
     public IReadOnlyList<string> SampleErrors { get; init; } = [];
     /// <summary>When the measured window started (UTC).</summary>

@@ -23,6 +23,16 @@ public sealed class RaftOrleansTarget(OrleansClientConnection connection, string
     public Task<OpResult> CompareAndSwapAsync(string key, string expected, string newValue)
         => KvResponseMapping.Run(_store.CompareAndSwapAsync(key, CasCondition.ValueEquals(expected), newValue));
 
+    /// <summary>
+    /// Storage writes and persisted entries of every replica since activation, from <c>Status()</c>;
+    /// the change over a run shows how well group commit batches (entries per storage write).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, (string Role, long Writes, long Entries)>> StorageCountersAsync()
+    {
+        var status = await _store.StatusAsync();
+        return status.Replicas.ToDictionary(r => r.Silo, r => (r.Role, r.StorageWrites, r.EntriesPersisted));
+    }
+
     /// <inheritdoc />
     public ValueTask DisposeAsync() => connection.DisposeAsync();
 }

@@ -68,6 +68,11 @@ internal sealed class BaselineKeyValueGrain : Grain, IBaselineKeyValueGrain
         {
             while (_queue.Count > 0)
             {
+                // Let requests already delivered to this activation enqueue first. Without this the batch
+                // is only what arrived before the flush started: Microsoft.Data.Sqlite completes its
+                // "async" calls synchronously, so the storage await below never yields to them, and
+                // group commit would degenerate into one write per request.
+                await Task.Yield();
                 batch = _queue;
                 _queue = [];
                 var (entries, answers) = Decide(batch);
