@@ -47,7 +47,8 @@ public static class ChartRenderer
             line.MarkerSize = 8;
         }
         ClientTicks(plot, clients);
-        plot.Axes.SetLimitsY(0, double.NaN);
+        var top = results.Runs.Where(r => r.Workload == workload).Select(r => r.OpsPerSecond).DefaultIfEmpty(1).Max();
+        plot.Axes.SetLimitsY(0, top * 1.1); // throughput starts at zero: no negative axis below the lines
         plot.Title($"{workload} throughput vs concurrent clients");
         plot.XLabel("concurrent clients");
         plot.YLabel("ops/s");
