@@ -71,12 +71,22 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         Log("all acknowledged writes read back again");
     }
 
+    private void LogIfSlow(string command, TimeSpan elapsed, JsonElement result)
+    {
+        if (elapsed > TimeSpan.FromSeconds(1))
+        {
+            Log($"slow: '{command}' took {elapsed.TotalMilliseconds:0} ms: {result}");
+        }
+    }
+
     private void Log(string message) => output.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:0.0}s] {message}");
 
     private async Task<bool> TryWriteAsync(ShellSession shell, string key)
     {
         string value = $"value-of-{key}";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         JsonElement result = await shell.SendAsync($"set {key} {value}", CommandTimeout);
+        LogIfSlow($"set {key}", clock.Elapsed, result);
         if (!result.GetProperty("ok").GetBoolean())
         {
             Assert.Equal("unavailable", result.GetProperty("error").GetString());
@@ -90,7 +100,9 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
     {
         foreach ((string key, string value) in _acknowledged)
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             JsonElement read = await shell.SendAsync($"get {key}", CommandTimeout);
+            LogIfSlow($"get {key}", clock.Elapsed, read);
             Assert.True(read.GetProperty("ok").GetBoolean(), $"acknowledged key {key} not readable: {read}\n{await cluster.DescribeAsync()}");
             Assert.Equal(value, read.GetProperty("value").GetString());
         }

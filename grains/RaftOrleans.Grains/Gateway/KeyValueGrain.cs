@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Runtime;
 using RaftOrleans.Grains.Diagnostics;
 using RaftOrleans.Grains.Hosting;
 using RaftOrleans.Grains.Replica;
@@ -29,8 +30,11 @@ internal sealed class KeyValueGrain : Grain, IKeyValueGrain
     private bool _known;
     private int _leaderHint;
 
-    public KeyValueGrain(IOptions<RaftKeyValueOptions> options, ILogger<KeyValueGrain> logger, RaftMetrics metrics)
+    private readonly PeerSilos _silos;
+
+    public KeyValueGrain(IOptions<RaftKeyValueOptions> options, ILogger<KeyValueGrain> logger, RaftMetrics metrics, IClusterMembershipService membership)
     {
+        _silos = new PeerSilos(membership, options.Value);
         _options = options.Value;
         _logger = logger;
         _metrics = metrics;
@@ -127,7 +131,7 @@ internal sealed class KeyValueGrain : Grain, IKeyValueGrain
     {
         var started = Stopwatch.GetTimestamp();
         var deadline = _options.RequestTimeout;
-        var target = _leaderHint != 0 ? _leaderHint : Random.Shared.Next(1, _options.ReplicaCount + 1);
+        var target = _leaderHint != 0 && _silos.IsUp(_leaderHint) ? _leaderHint : NextUp(Random.Shared.Next(1, _options.ReplicaCount + 1) - 1);
         var backoff = TimeSpan.FromMilliseconds(10);
         var attempts = 0;
         var reason = "no attempt";
@@ -175,7 +179,7 @@ internal sealed class KeyValueGrain : Grain, IKeyValueGrain
             }
 
             _leaderHint = 0;
-            target = target % _options.ReplicaCount + 1;
+            target = NextUp(target);
             var wait = TimeSpan.FromMilliseconds(backoff.TotalMilliseconds * (0.5 + Random.Shared.NextDouble()));
             var rest = deadline - Stopwatch.GetElapsedTime(started);
             if (rest <= TimeSpan.Zero) break;
@@ -187,6 +191,17 @@ internal sealed class KeyValueGrain : Grain, IKeyValueGrain
         _metrics.GatewayUnavailable.Add(1);
         Log.GatewayUnavailable(_logger, _group, attempts, elapsed, reason);
         return KvResponse.Unavailable($"no leader of group '{_group}' answered the {what} within {deadline.TotalSeconds:0.#} s ({attempts} attempts; last: {reason}). A write may or may not have taken effect.");
+    }
+
+    /// <summary>The first replica after <paramref name="index"/> (cyclically) whose silo is up; the next one if none is.</summary>
+    private int NextUp(int index)
+    {
+        for (var step = 1; step <= _options.ReplicaCount; step++)
+        {
+            var candidate = (index + step - 1) % _options.ReplicaCount + 1;
+            if (_silos.IsUp(candidate)) return candidate;
+        }
+        return index % _options.ReplicaCount + 1;
     }
 
     /// <summary>One attempt; a failed call (silo down, replica unplaceable) becomes a "not leader" reply.</summary>

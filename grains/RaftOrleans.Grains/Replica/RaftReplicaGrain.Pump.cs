@@ -43,7 +43,9 @@ internal sealed partial class RaftReplicaGrain
                     var before = _store.Writes;
                     await _store.SaveAsync(ready.HardState, ready.Entries);
                     _metrics.StorageWrites.Add(_store.Writes - before);
-                    _metrics.StorageWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    _metrics.StorageWriteDuration.Record(elapsedMs);
+                    if (elapsedMs > 250) Log.SlowStorageWrite(_logger, _name, ready.Entries.Count, _store.TailEntries, elapsedMs);
                 }
 
                 // 2. Send.
@@ -149,6 +151,9 @@ internal sealed partial class RaftReplicaGrain
         foreach (var group in messages.GroupBy(m => m.To))
         {
             if (!_peers.TryGetValue(group.Key, out var peer)) continue;
+            // A peer whose silo is not an active member is down: its messages are lost packets.
+            // Sending anyway would only run the placement director (and its retries) to fail.
+            if (!_peerSilos.IsUp(group.Key)) continue;
             var batch = group.Select(m => m.ToEnvelope()).ToArray();
             var target = group.Key;
             peer.Deliver(batch).ContinueWith(

@@ -28,6 +28,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     private readonly RaftKeyValueOptions _options;
     private readonly RaftMetrics _metrics;
     private readonly ILocalSiloDetails _silo;
+    private readonly PeerSilos _peerSilos;
     private ReplicaKey _key;
     private string _name = "";
     private ReplicaLogStore _store = null!;
@@ -38,8 +39,9 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     private IGrainTimer? _timer;
     private bool _stopped;
 
-    public RaftReplicaGrain(ILogger<RaftReplicaGrain> logger, IOptions<RaftKeyValueOptions> options, RaftMetrics metrics, ILocalSiloDetails silo)
+    public RaftReplicaGrain(ILogger<RaftReplicaGrain> logger, IOptions<RaftKeyValueOptions> options, RaftMetrics metrics, ILocalSiloDetails silo, IClusterMembershipService membership)
     {
+        _peerSilos = new PeerSilos(membership, options.Value);
         _logger = logger;
         _options = options.Value;
         _metrics = metrics;
