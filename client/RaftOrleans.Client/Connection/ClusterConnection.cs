@@ -18,14 +18,18 @@ public sealed class ClusterConnection : IAsyncDisposable
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
     private readonly IHost _host;
 
-    private ClusterConnection(IHost host, string group)
+    private ClusterConnection(IHost host, string group, GatewayLossSignal gatewayLoss)
     {
         _host = host;
         Gateway = host.Services.GetRequiredService<IClusterClient>().GetGrain<IKeyValueGrain>(group);
+        GatewayLoss = gatewayLoss;
     }
 
     /// <summary>The group's gateway grain.</summary>
     public IKeyValueGrain Gateway { get; }
+
+    /// <summary>Signals each loss of a gateway connection, so in-flight requests stop waiting.</summary>
+    public GatewayLossSignal GatewayLoss { get; }
 
     /// <summary>Connects, or throws <see cref="ClusterUnavailableException"/> once the connect deadline passes.</summary>
     public static async Task<ClusterConnection> ConnectAsync(ConnectionSettings settings, CancellationToken cancellationToken)
@@ -38,13 +42,14 @@ public sealed class ClusterConnection : IAsyncDisposable
         }
 
         var filter = new DeadlineRetryFilter(DateTime.UtcNow + settings.ConnectTimeout);
-        IHost host = BuildHost(settings, filter);
+        var gatewayLoss = new GatewayLossSignal();
+        IHost host = BuildHost(settings, filter, gatewayLoss);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(settings.ConnectTimeout);
         try
         {
             await host.StartAsync(deadline.Token);
-            return new ClusterConnection(host, settings.Group);
+            return new ClusterConnection(host, settings.Group, gatewayLoss);
         }
         catch (Exception e) when (e is not ClusterUnavailableException)
         {
@@ -58,7 +63,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         }
     }
 
-    private static IHost BuildHost(ConnectionSettings settings, DeadlineRetryFilter filter)
+    private static IHost BuildHost(ConnectionSettings settings, DeadlineRetryFilter filter, GatewayLossSignal gatewayLoss)
     {
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.ClearProviders();
@@ -88,6 +93,7 @@ public sealed class ClusterConnection : IAsyncDisposable
                 });
             }
             client.UseConnectionRetryFilter(filter);
+            client.AddClusterConnectionStatusObserver(gatewayLoss);
             // Orleans' own deadline matches ours, so a call to a dead gateway fails instead of waiting 30 s.
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = settings.RequestTimeout);
             // A long-lived shell notices restarted silos' gateways sooner than the 1 min default.
