@@ -13,7 +13,7 @@ dotnet build RaftOrleans.sln -c Release -nologo -clp:ErrorsOnly || { echo "0 pas
 # One test project at a time: each starts Orleans clusters, and two at once on 2 cores starve
 # each other's timers (false silo deaths, spurious elections).
 status=0
-for project in tests/*/*.Tests.csproj; do
+for project in tests/*/*.Tests.csproj bench/*/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   echo "=== $name"
   dotnet test "$project" -c Release --no-build --nologo \
