@@ -8,16 +8,12 @@ internal sealed class Inflights
 {
     private readonly Queue<long> lastIndexes = new();
 
-    public Inflights(int capacity) => Capacity = capacity;
+    private readonly int capacity;
 
-    /// <summary>Most messages allowed in flight.</summary>
-    public int Capacity { get; }
-
-    /// <summary>Messages currently in flight.</summary>
-    public int Count => lastIndexes.Count;
+    public Inflights(int capacity) => this.capacity = capacity;
 
     /// <summary>True when no more messages may be sent until some are acknowledged.</summary>
-    public bool Full => lastIndexes.Count >= Capacity;
+    public bool Full => lastIndexes.Count >= capacity;
 
     /// <summary>Records a message whose last entry is <paramref name="lastIndex"/>. Indexes must increase.</summary>
     public void Add(long lastIndex)

@@ -13,9 +13,6 @@ internal sealed class ReadIndexTracker
     /// <summary>Context of the newest request, to piggyback on heartbeats (0 when none).</summary>
     public long LastPendingContext => queue.Count > 0 ? queue[^1].Context : 0;
 
-    /// <summary>Number of requests awaiting confirmation.</summary>
-    public int Count => queue.Count;
-
     /// <summary>True when a request with <paramref name="context"/> is pending.</summary>
     public bool Contains(long context) => byContext.ContainsKey(context);
 

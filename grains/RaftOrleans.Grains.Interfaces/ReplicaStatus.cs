@@ -22,6 +22,10 @@ public sealed record ReplicaStatus
     [Id(7)] public long LastIndex { get; init; }
     /// <summary>Why the replica could not be reached, if it could not.</summary>
     [Id(8)] public string? Error { get; init; }
+    /// <summary>Storage writes since activation (head rows, sealed chunks, snapshots).</summary>
+    [Id(9)] public long StorageWrites { get; init; }
+    /// <summary>Log entries made durable since activation.</summary>
+    [Id(10)] public long EntriesPersisted { get; init; }
 }
 
 /// <summary>The status of every replica of one group.</summary>

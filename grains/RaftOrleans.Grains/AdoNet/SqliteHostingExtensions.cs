@@ -100,6 +100,7 @@ public static class SqliteHostingExtensions
         }
 
         AddSchemaInitializer(builder.Services);
+        SqliteThreadPool.EnsureMinimumWorkerThreads();
         return builder.AddAdoNetGrainStorage(providerName, options =>
         {
             options.Invariant = AdoNetInvariantNames.Sqlite;

@@ -26,7 +26,7 @@ public static class SqliteSchema
     /// </summary>
     /// <param name="databasePath">Path of the database file.</param>
     /// <param name="parts">The parts to create; at least one.</param>
-    /// <param name="cancellationToken">Cancels the wait for the file.</param>
+    /// <param name="cancellationToken">Cancels the work before it reaches the file.</param>
     /// <exception cref="AdoNetSchemaVersionException">
     /// The file holds a part at a newer version than this code knows; nothing was changed.
     /// </exception>
@@ -78,7 +78,7 @@ public static class SqliteSchema
     /// no schema. Does not create or change anything.
     /// </summary>
     /// <param name="databasePath">Path of the database file.</param>
-    /// <param name="cancellationToken">Cancels the wait for the file.</param>
+    /// <param name="cancellationToken">Cancels the work before it reaches the file.</param>
     public static async Task<IReadOnlyDictionary<SqliteSchemaParts, int>> ReadInstalledVersionsAsync(
         string databasePath, CancellationToken cancellationToken = default)
     {

@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Warning, "Could not activate replica {Replica} at silo start")]
     public static partial void WakeFailed(ILogger logger, Exception exception, string replica);
 
+    [LoggerMessage(10, LogLevel.Warning, "Replica {Replica}: storage write of {Entries} entries (tail {TailEntries}) took {ElapsedMs:0} ms")]
+    public static partial void SlowStorageWrite(ILogger logger, string replica, int entries, int tailEntries, double elapsedMs);
+
     [LoggerMessage(9, LogLevel.Warning, "Dropped a malformed Raft message batch for {Replica}: {Reason}")]
     public static partial void BadMessage(ILogger logger, string replica, string reason);
 }

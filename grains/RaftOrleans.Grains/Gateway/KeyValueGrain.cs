@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Runtime;
 using RaftOrleans.Grains.Diagnostics;
 using RaftOrleans.Grains.Hosting;
 using RaftOrleans.Grains.Replica;
@@ -29,8 +30,11 @@ internal sealed class KeyValueGrain : Grain, IKeyValueGrain
     private bool _known;
     private int _leaderHint;
 
-    public KeyValueGrain(IOptions<RaftKeyValueOptions> options, ILogger<KeyValueGrain> logger, RaftMetrics metrics)
+    private readonly PeerSilos _silos;
+
+    public KeyValueGrain(IOptions<RaftKeyValueOptions> options, ILogger<KeyValueGrain> logger, RaftMetrics metrics, IClusterMembershipService membership)
     {
+        _silos = new PeerSilos(membership, options.Value);
         _options = options.Value;
         _logger = logger;
         _metrics = metrics;
@@ -117,62 +121,99 @@ internal sealed class KeyValueGrain : Grain, IKeyValueGrain
 
     private IRaftReplicaGrain Replica(int index) => GrainFactory.GetGrain<IRaftReplicaGrain>(new ReplicaKey(_group, index).ToString());
 
-    /// <summary>Sends <paramref name="call"/> to the leader, following redirects and retrying until the deadline.</summary>
+    /// <summary>
+    /// Sends <paramref name="call"/> to the leader, following redirects and retrying until the deadline.
+    /// An attempt that is slow is not abandoned: it stays in the race with later attempts, so a busy
+    /// but live leader's answer is still taken (retries of a write carry the same session sequence,
+    /// so whichever copy commits, the command applies once).
+    /// </summary>
     private async Task<KvResponse> RouteAsync(Func<IRaftReplicaGrain, Task<ReplicaReply>> call, string what)
     {
         var started = Stopwatch.GetTimestamp();
         var deadline = _options.RequestTimeout;
-        var target = _leaderHint != 0 ? _leaderHint : Random.Shared.Next(1, _options.ReplicaCount + 1);
+        var target = _leaderHint != 0 && _silos.IsUp(_leaderHint) ? _leaderHint : NextUp(Random.Shared.Next(1, _options.ReplicaCount + 1) - 1);
         var backoff = TimeSpan.FromMilliseconds(10);
         var attempts = 0;
-        string reason = "no attempt";
+        var reason = "no attempt";
+        var inFlight = new List<(Task<ReplicaReply> Task, int Target)>();
         while (true)
         {
             var remaining = deadline - Stopwatch.GetElapsedTime(started);
             if (remaining <= TimeSpan.Zero) break;
             attempts++;
             if (attempts > 1) _metrics.GatewayRetries.Add(1);
-            var redirected = false;
-            try
+            inFlight.Add((Invoke(call, target), target));
+
+            // Wait for any attempt to finish, or for this attempt's timeout.
+            var attemptDeadline = Stopwatch.GetElapsedTime(started) + (remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout);
+            var next = 0;
+            while (next == 0)
             {
-                var attemptTimeout = remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout;
-                var reply = await call(Replica(target)).WaitAsync(attemptTimeout);
+                var left = attemptDeadline - Stopwatch.GetElapsedTime(started);
+                if (left <= TimeSpan.Zero)
+                {
+                    reason = $"replica {target} did not answer within {_options.AttemptTimeout.TotalMilliseconds:0} ms";
+                    next = -1;
+                    break;
+                }
+                var finished = await Task.WhenAny(inFlight.Select(a => (Task)a.Task).Append(Task.Delay(left)));
+                var index = inFlight.FindIndex(a => a.Task == finished);
+                if (index < 0) continue; // the delay: re-check the attempt deadline
+                var (task, from) = inFlight[index];
+                inFlight.RemoveAt(index);
+                var reply = task.Result;
                 if (!reply.NotLeader && reply.Response is not null)
                 {
-                    _leaderHint = target;
+                    _leaderHint = from;
                     return reply.Response;
                 }
-                reason = $"replica {target}: {reply.Reason ?? "not leader"}";
-                if (reply.LeaderHint != 0 && reply.LeaderHint != target)
-                {
-                    target = reply.LeaderHint;
-                    redirected = true;
-                }
-            }
-            catch (TimeoutException)
-            {
-                reason = $"replica {target} did not answer within {_options.AttemptTimeout.TotalMilliseconds:0} ms";
-            }
-            catch (Exception ex)
-            {
-                reason = $"replica {target}: {ex.GetBaseException().Message}";
+                reason = $"replica {from}: {reply.Reason ?? "not leader"}";
+                if (from != target) continue; // a stale attempt failed; keep waiting for the current one
+                next = reply.LeaderHint != 0 && reply.LeaderHint != target ? reply.LeaderHint : -1;
             }
 
-            if (!redirected)
+            if (next > 0)
             {
-                _leaderHint = 0;
-                target = target % _options.ReplicaCount + 1;
-                var wait = TimeSpan.FromMilliseconds(backoff.TotalMilliseconds * (0.5 + Random.Shared.NextDouble()));
-                var left = deadline - Stopwatch.GetElapsedTime(started);
-                if (left <= TimeSpan.Zero) break;
-                await Task.Delay(wait < left ? wait : left);
-                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 200));
+                target = next; // redirect straight to the named leader
+                continue;
             }
+
+            _leaderHint = 0;
+            target = NextUp(target);
+            var wait = TimeSpan.FromMilliseconds(backoff.TotalMilliseconds * (0.5 + Random.Shared.NextDouble()));
+            var rest = deadline - Stopwatch.GetElapsedTime(started);
+            if (rest <= TimeSpan.Zero) break;
+            await Task.Delay(wait < rest ? wait : rest);
+            backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 200));
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         _metrics.GatewayUnavailable.Add(1);
         Log.GatewayUnavailable(_logger, _group, attempts, elapsed, reason);
         return KvResponse.Unavailable($"no leader of group '{_group}' answered the {what} within {deadline.TotalSeconds:0.#} s ({attempts} attempts; last: {reason}). A write may or may not have taken effect.");
+    }
+
+    /// <summary>The first replica after <paramref name="index"/> (cyclically) whose silo is up; the next one if none is.</summary>
+    private int NextUp(int index)
+    {
+        for (var step = 1; step <= _options.ReplicaCount; step++)
+        {
+            var candidate = (index + step - 1) % _options.ReplicaCount + 1;
+            if (_silos.IsUp(candidate)) return candidate;
+        }
+        return index % _options.ReplicaCount + 1;
+    }
+
+    /// <summary>One attempt; a failed call (silo down, replica unplaceable) becomes a "not leader" reply.</summary>
+    private async Task<ReplicaReply> Invoke(Func<IRaftReplicaGrain, Task<ReplicaReply>> call, int target)
+    {
+        try
+        {
+            return await call(Replica(target));
+        }
+        catch (Exception ex)
+        {
+            return new ReplicaReply { NotLeader = true, Reason = ex.GetBaseException().Message };
+        }
     }
 }

@@ -9,7 +9,7 @@ namespace RaftOrleans.Grains.Replica;
 internal sealed partial class RaftReplicaGrain
 {
     private readonly List<Message> _inbox = [];
-    private List<(byte[] Command, TaskCompletionSource<ReplicaReply> Waiter)> _proposalQueue = [];
+    private List<(byte[] Command, TaskCompletionSource<ReplicaReply> Waiter, (long, long) Session)> _proposalQueue = [];
     private List<(string Key, TaskCompletionSource<ReplicaReply> Waiter)> _readQueue = [];
     private int _pendingTicks;
     private int _transferTarget;
@@ -43,7 +43,9 @@ internal sealed partial class RaftReplicaGrain
                     var before = _store.Writes;
                     await _store.SaveAsync(ready.HardState, ready.Entries);
                     _metrics.StorageWrites.Add(_store.Writes - before);
-                    _metrics.StorageWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    _metrics.StorageWriteDuration.Record(elapsedMs);
+                    if (elapsedMs > 250) Log.SlowStorageWrite(_logger, _name, ready.Entries.Count, _store.TailEntries, elapsedMs);
                 }
 
                 // 2. Send.
@@ -102,15 +104,16 @@ internal sealed partial class RaftReplicaGrain
         {
             var queued = _proposalQueue;
             _proposalQueue = [];
-            foreach (var (command, waiter) in queued)
+            foreach (var (command, waiter, session) in queued)
             {
                 var result = _node.Propose(command);
                 if (result.Outcome == ProposeOutcome.Accepted)
                 {
-                    _proposals[result.Index] = (result.Term, waiter);
+                    _proposals[result.Index] = (result.Term, waiter, session);
                 }
                 else
                 {
+                    _sessionWaiters.Remove(session);
                     waiter.TrySetResult(new ReplicaReply { NotLeader = true, LeaderHint = result.LeaderHint, Reason = result.Outcome.ToString() });
                 }
             }
@@ -148,6 +151,9 @@ internal sealed partial class RaftReplicaGrain
         foreach (var group in messages.GroupBy(m => m.To))
         {
             if (!_peers.TryGetValue(group.Key, out var peer)) continue;
+            // A peer whose silo is not an active member is down: its messages are lost packets.
+            // Sending anyway would only run the placement director (and its retries) to fail.
+            if (!_peerSilos.IsUp(group.Key)) continue;
             var batch = group.Select(m => m.ToEnvelope()).ToArray();
             var target = group.Key;
             peer.Deliver(batch).ContinueWith(

@@ -5,7 +5,8 @@ namespace RaftOrleans.Grains.Replica;
 /// <summary>Applying committed entries and completing the requests that wait for them.</summary>
 internal sealed partial class RaftReplicaGrain
 {
-    private readonly Dictionary<long, (long Term, TaskCompletionSource<ReplicaReply> Waiter)> _proposals = [];
+    private readonly Dictionary<long, (long Term, TaskCompletionSource<ReplicaReply> Waiter, (long, long) Session)> _proposals = [];
+    private readonly Dictionary<(long ClientId, long Sequence), TaskCompletionSource<ReplicaReply>> _sessionWaiters = [];
     private readonly Dictionary<long, (string Key, TaskCompletionSource<ReplicaReply> Waiter)> _reads = [];
     private readonly List<(long Index, string Key, TaskCompletionSource<ReplicaReply> Waiter)> _readsAwaitingApply = [];
     private long _nextReadContext;
@@ -28,6 +29,7 @@ internal sealed partial class RaftReplicaGrain
 
             if (_proposals.Remove(entry.Index, out var pending))
             {
+                _sessionWaiters.Remove(pending.Session);
                 // Same index, same term: it is our proposal. Another term: ours was overwritten.
                 pending.Waiter.TrySetResult(pending.Term == entry.Term && response is not null
                     ? new ReplicaReply { Response = response }
@@ -76,11 +78,12 @@ internal sealed partial class RaftReplicaGrain
     {
         foreach (var (_, p) in _proposals) p.Waiter.TrySetResult(NotLeader(reason));
         _proposals.Clear();
+        _sessionWaiters.Clear();
         foreach (var (_, r) in _reads) r.Waiter.TrySetResult(NotLeader(reason));
         _reads.Clear();
         foreach (var r in _readsAwaitingApply) r.Waiter.TrySetResult(NotLeader(reason));
         _readsAwaitingApply.Clear();
-        foreach (var (_, w) in _proposalQueue) w.TrySetResult(NotLeader(reason));
+        foreach (var (_, w, _) in _proposalQueue) w.TrySetResult(NotLeader(reason));
         _proposalQueue.Clear();
         foreach (var (_, w) in _readQueue) w.TrySetResult(NotLeader(reason));
         _readQueue.Clear();

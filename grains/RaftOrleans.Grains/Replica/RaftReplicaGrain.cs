@@ -28,6 +28,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     private readonly RaftKeyValueOptions _options;
     private readonly RaftMetrics _metrics;
     private readonly ILocalSiloDetails _silo;
+    private readonly PeerSilos _peerSilos;
     private ReplicaKey _key;
     private string _name = "";
     private ReplicaLogStore _store = null!;
@@ -38,8 +39,9 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     private IGrainTimer? _timer;
     private bool _stopped;
 
-    public RaftReplicaGrain(ILogger<RaftReplicaGrain> logger, IOptions<RaftKeyValueOptions> options, RaftMetrics metrics, ILocalSiloDetails silo)
+    public RaftReplicaGrain(ILogger<RaftReplicaGrain> logger, IOptions<RaftKeyValueOptions> options, RaftMetrics metrics, ILocalSiloDetails silo, IClusterMembershipService membership)
     {
+        _peerSilos = new PeerSilos(membership, options.Value);
         _logger = logger;
         _options = options.Value;
         _metrics = metrics;
@@ -145,8 +147,13 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
         }
         if (_node.Role != StateRole.Leader) return Task.FromResult(NotLeader("not leader"));
 
+        // A gateway retry of a proposal still in flight here joins it instead of appending a copy.
+        var session = (decoded.ClientId, decoded.Sequence);
+        if (decoded.ClientId != 0 && _sessionWaiters.TryGetValue(session, out var existing)) return existing.Task;
+
         var waiter = new TaskCompletionSource<ReplicaReply>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _proposalQueue.Add((command, waiter));
+        if (decoded.ClientId != 0) _sessionWaiters[session] = waiter;
+        _proposalQueue.Add((command, waiter, session));
         Kick();
         return waiter.Task;
     }
@@ -184,6 +191,8 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
             Applied = _stateMachine.AppliedIndex,
             Leader = s.Leader,
             LastIndex = s.LastIndex,
+            StorageWrites = _store.Writes,
+            EntriesPersisted = _store.EntriesPersisted,
         });
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using RaftOrleans.Grains.AdoNet;
@@ -32,6 +33,9 @@ public sealed class RaftTestCluster : IAsyncDisposable
     public InProcessTestCluster Cluster { get; }
     /// <summary>The link control every silo of this cluster uses for replica-to-replica messages.</summary>
     public ReplicaNetwork Network { get; }
+
+    /// <summary>What the silos logged (warnings, errors, and RaftOrleans information).</summary>
+    public TestLogSink Logs { get; private init; } = new();
     public IClusterClient Client => Cluster.Client;
     public RaftKeyValueStore Store => Client.GetRaftKeyValueStore();
 
@@ -41,6 +45,7 @@ public sealed class RaftTestCluster : IAsyncDisposable
         dataDirectory ??= Directory.CreateTempSubdirectory("raftkv-test-").FullName;
         serviceId ??= "raftkv-test-" + Guid.NewGuid().ToString("N")[..8];
         var network = new ReplicaNetwork();
+        var logs = new TestLogSink();
         var builder = new InProcessTestClusterBuilder(Replicas);
         builder.Options.ServiceId = serviceId;
         builder.Options.ClusterId = "raftkv-test";
@@ -58,11 +63,12 @@ public sealed class RaftTestCluster : IAsyncDisposable
                 o.AttemptTimeout = TimeSpan.FromSeconds(1);
             });
             silo.Services.AddSingleton(network);
+            silo.Services.AddLogging(b => b.AddProvider(logs));
             silo.AddOutgoingGrainCallFilter<PartitionCallFilter>();
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        var result = new RaftTestCluster(dataDirectory, serviceId, cluster, network);
+        var result = new RaftTestCluster(dataDirectory, serviceId, cluster, network) { Logs = logs };
         foreach (var handle in cluster.Silos) result._silos[InstanceNumber(handle.Name)] = handle;
         return result;
     }
@@ -109,6 +115,12 @@ public sealed class RaftTestCluster : IAsyncDisposable
             foreach (var r in status.Replicas)
             {
                 sb.AppendLine($"  replica {r.Replica} on {r.Silo}: {r.Role} term={r.Term} commit={r.Commit} applied={r.Applied} last={r.LastIndex} leader={r.Leader} {r.Error}");
+            }
+            sb.AppendLine("Recent log:");
+            foreach (var line in Logs.Recent(40)) sb.AppendLine("  " + line);
+            if (Environment.GetEnvironmentVariable("RAFTKV_TEST_LOG_FILE") is { Length: > 0 } file)
+            {
+                File.WriteAllLines(file, Logs.Recent(2000));
             }
             return sb.ToString();
         }

@@ -78,8 +78,12 @@ internal sealed class WglSearch
 
         while (true)
         {
-            if (remainingReturns == 0 || node == -1)
+            if (remainingReturns == 0)
                 return new Outcome(LinearizabilityVerdict.Linearizable, steps, [], -1);
+            // The walk never passes the first return event still in the list (it backtracks there),
+            // so with returns left it cannot fall off the end.
+            if (node == -1)
+                throw new InvalidOperationException("Linearizability search ran past the last event with completed operations left.");
             if (++steps > stepBudget)
                 return new Outcome(LinearizabilityVerdict.Undecided, steps, longest, stuckOp);
 

@@ -1,0 +1,38 @@
+namespace RaftOrleans.Consensus.Tests.Simulation;
+
+/// <summary>
+/// The deliberate bugs of <see cref="RaftFaults"/> as a flags value, so a fault switch is part of the
+/// printable, comparable <see cref="SimulationOptions"/> record.
+/// </summary>
+[Flags]
+internal enum SimulatedFault
+{
+    /// <summary>No bug: the real algorithm.</summary>
+    None = 0,
+    /// <summary><see cref="RaftFaults.GrantVoteToStaleLog"/>.</summary>
+    GrantVoteToStaleLog = 1,
+    /// <summary><see cref="RaftFaults.DoubleVote"/>.</summary>
+    DoubleVote = 2,
+    /// <summary><see cref="RaftFaults.VoteNotPersisted"/>.</summary>
+    VoteNotPersisted = 4,
+    /// <summary><see cref="RaftFaults.CommitOldTermEntries"/>.</summary>
+    CommitOldTermEntries = 8,
+    /// <summary><see cref="RaftFaults.ReadIndexWithoutHeartbeat"/>.</summary>
+    ReadIndexWithoutHeartbeat = 16,
+    /// <summary><see cref="RaftFaults.SkipAppendConsistencyCheck"/>.</summary>
+    SkipAppendConsistencyCheck = 32,
+}
+
+internal static class SimulatedFaultExtensions
+{
+    /// <summary>The switch board every replica of a run shares (restarted ones included).</summary>
+    public static RaftFaults ToRaftFaults(this SimulatedFault fault) => new()
+    {
+        GrantVoteToStaleLog = fault.HasFlag(SimulatedFault.GrantVoteToStaleLog),
+        DoubleVote = fault.HasFlag(SimulatedFault.DoubleVote),
+        VoteNotPersisted = fault.HasFlag(SimulatedFault.VoteNotPersisted),
+        CommitOldTermEntries = fault.HasFlag(SimulatedFault.CommitOldTermEntries),
+        ReadIndexWithoutHeartbeat = fault.HasFlag(SimulatedFault.ReadIndexWithoutHeartbeat),
+        SkipAppendConsistencyCheck = fault.HasFlag(SimulatedFault.SkipAppendConsistencyCheck),
+    };
+}

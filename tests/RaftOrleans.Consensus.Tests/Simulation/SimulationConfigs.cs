@@ -1,0 +1,126 @@
+namespace RaftOrleans.Consensus.Tests.Simulation;
+
+/// <summary>The named configurations the CI run cycles through; <c>RAFT_SIM_CONFIG</c> picks one.</summary>
+internal static class SimulationConfigs
+{
+    /// <summary>Three replicas on a lossy, duplicating, reordering network, slightly drifting clocks; no partitions or crashes.</summary>
+    public static SimulationOptions ThreeLossy { get; } = new()
+    {
+        Name = "three-lossy",
+        Replicas = 3,
+        Loss = 0.10,
+        Duplication = 0.05,
+        Reorder = 0.10,
+        ClockDriftPercent = 10,
+    };
+
+    /// <summary>Five replicas with frequent partitions of every mode, stalls of (mostly) the leader,
+    /// a little loss, drifting clocks and impatient clients: stale leaders meet fresh ones.</summary>
+    public static SimulationOptions FivePartitions { get; } = new()
+    {
+        Name = "five-partitions",
+        Replicas = 5,
+        Loss = 0.02,
+        Reorder = 0.05,
+        PartitionProbability = 0.25,
+        PauseProbability = 0.15,
+        CrashLeaderBias = 0.9,
+        ClockDriftPercent = 30,
+        Clients = 8,
+        AttemptTimeoutTicks = 5,
+    };
+
+    /// <summary>Three replicas crashing and restarting from disk (leaders preferred, sometimes at
+    /// once), some pauses.</summary>
+    public static SimulationOptions ThreeCrashes { get; } = new()
+    {
+        Name = "three-crashes",
+        Replicas = 3,
+        Loss = 0.01,
+        CrashProbability = 0.2,
+        MaxCrashed = 1,
+        RestartMinTicks = 0,
+        PauseProbability = 0.05,
+        ClockDriftPercent = 10,
+        TransferProbability = 0.05,
+    };
+
+    /// <summary>Three replicas with everything at once, including majority crashes, pauses, clock
+    /// drift, one entry per append and one append in flight (slow log repair).</summary>
+    public static SimulationOptions ThreeMixed { get; } = new()
+    {
+        Name = "three-mixed",
+        Replicas = 3,
+        Loss = 0.05,
+        Duplication = 0.03,
+        Reorder = 0.08,
+        PartitionProbability = 0.15,
+        CrashProbability = 0.12,
+        MaxCrashed = 2,
+        PauseProbability = 0.08,
+        ClockDriftPercent = 20,
+        MaxEntriesPerMessage = 1,
+        MaxInflightMessages = 1,
+        TransferProbability = 0.05,
+        Clients = 8,
+        AttemptTimeoutTicks = 5,
+    };
+
+    /// <summary>Five replicas with everything at once, including pauses and clock drift.</summary>
+    public static SimulationOptions FiveMixed { get; } = new()
+    {
+        Name = "five-mixed",
+        Replicas = 5,
+        Loss = 0.05,
+        Duplication = 0.03,
+        Reorder = 0.08,
+        PartitionProbability = 0.15,
+        CrashProbability = 0.12,
+        MaxCrashed = 2,
+        PauseProbability = 0.08,
+        ClockDriftPercent = 20,
+        MaxEntriesPerMessage = 1,
+        MaxInflightMessages = 1,
+        TransferProbability = 0.05,
+        Clients = 8,
+        AttemptTimeoutTicks = 5,
+    };
+
+    /// <summary>Three replicas under a nemesis acting every 3 ticks: leader crashes with instant
+    /// restarts, short partitions and stalls, lossy links, slow one-entry log repair, and ten
+    /// impatient clients piling uncommitted entries onto leaders about to fall (paper Figure 8).</summary>
+    public static SimulationOptions ThreeChaos { get; } = new()
+    {
+        Name = "three-chaos",
+        Replicas = 3,
+        Loss = 0.10,
+        Duplication = 0.03,
+        Reorder = 0.08,
+        NemesisIntervalTicks = 3,
+        PartitionProbability = 0.3,
+        PartitionMinTicks = 3,
+        PartitionMaxTicks = 30,
+        CrashProbability = 0.2,
+        CrashLeaderBias = 0.9,
+        MaxCrashed = 2,
+        RestartMinTicks = 0,
+        RestartMaxTicks = 15,
+        PauseProbability = 0.2,
+        PauseMinTicks = 1,
+        PauseMaxTicks = 10,
+        ClockDriftPercent = 20,
+        MaxEntriesPerMessage = 1,
+        MaxInflightMessages = 1,
+        TransferProbability = 0.05,
+        Clients = 10,
+        AttemptTimeoutTicks = 5,
+    };
+
+    /// <summary>Every configuration, in the order seeds are assigned.</summary>
+    public static IReadOnlyList<SimulationOptions> All { get; } = [ThreeLossy, FivePartitions, ThreeCrashes, ThreeMixed, FiveMixed, ThreeChaos];
+
+    /// <summary>The configuration named <paramref name="name"/>; throws listing the valid names otherwise.</summary>
+    public static SimulationOptions Find(string name) =>
+        All.FirstOrDefault(o => o.Name == name)
+        ?? throw new ArgumentException($"Unknown simulation config '{name}'; use one of: {string.Join(", ", All.Select(o => o.Name))}.");
+}
