@@ -37,6 +37,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     private KvLimits _limits = null!;
     private Dictionary<int, IRaftReplicaGrain> _peers = [];
     private IGrainTimer? _timer;
+    private IReplicaFaultHook? _faultHook;
     private bool _stopped;
 
     public RaftReplicaGrain(ILogger<RaftReplicaGrain> logger, IOptions<RaftKeyValueOptions> options, RaftMetrics metrics, ILocalSiloDetails silo, IClusterMembershipService membership)
@@ -53,6 +54,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     {
         _name = this.GetPrimaryKeyString();
         _key = ReplicaKey.Parse(_name);
+        _faultHook = ServiceProvider.GetService<IReplicaFaultHook>(); // tests only; null in production
         if (!_options.Groups.Contains(_key.Group, StringComparer.Ordinal) || _key.Index > _options.ReplicaCount)
         {
             throw new ArgumentException($"Replica '{_name}' is not configured: groups are [{string.Join(", ", _options.Groups)}] with {_options.ReplicaCount} replicas each.");
@@ -111,6 +113,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
 
     private Task OnTickAsync(CancellationToken cancellationToken)
     {
+        if (_faultHook?.TickFires(_key) == false) return Task.CompletedTask;
         _pendingTicks++;
         Kick();
         return Task.CompletedTask;
