@@ -47,7 +47,11 @@ public sealed class ReplicaNetwork
     /// <summary>Drops every message from <paramref name="from"/> to each of <paramref name="to"/>; the
     /// other direction still works (a one-way fault: a leader that is heard but cannot hear, or the reverse).</summary>
     public NetworkFaultId CutOneWay(int from, IEnumerable<int> to)
-        => Add(new Layer(to.Where(t => t != from).Select(t => (from, t)).ToHashSet(), 0, 0, TimeSpan.Zero));
+        => Cut(to.Where(t => t != from).Select(t => (from, t)));
+
+    /// <summary>Drops every message on each of the directed <paramref name="links"/>.</summary>
+    public NetworkFaultId Cut(IEnumerable<(int From, int To)> links)
+        => Add(new Layer(links.ToHashSet(), 0, 0, TimeSpan.Zero));
 
     /// <summary>
     /// Makes every link lossy and slow: each message is dropped with <paramref name="lossProbability"/>,

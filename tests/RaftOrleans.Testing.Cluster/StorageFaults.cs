@@ -56,10 +56,30 @@ public sealed class StorageFaults(int seed = 0)
         lock (_gate) RulesFor(silo).After = AfterWrite.KillSilo;
     }
 
-    /// <summary>True while a fault is armed or latency set on <paramref name="silo"/>.</summary>
-    public bool IsArmed(string silo)
+    /// <summary>True while a write fault on <paramref name="silo"/> is armed and has not fired yet.</summary>
+    public bool WriteFaultArmed(string silo)
     {
-        lock (_gate) return _bySilo.TryGetValue(silo, out var r) && (r.Latency is not null || r.FailWrites > 0 || r.After != AfterWrite.None);
+        lock (_gate) return _bySilo.TryGetValue(silo, out var r) && (r.FailWrites > 0 || r.After != AfterWrite.None);
+    }
+
+    /// <summary>Removes the latency on <paramref name="silo"/>; armed write faults stay.</summary>
+    public void ClearLatency(string silo)
+    {
+        lock (_gate)
+        {
+            if (_bySilo.TryGetValue(silo, out var r)) r.Latency = null;
+        }
+    }
+
+    /// <summary>Disarms the write faults on <paramref name="silo"/> that have not fired yet; latency stays.</summary>
+    public void DisarmWrites(string silo)
+    {
+        lock (_gate)
+        {
+            if (!_bySilo.TryGetValue(silo, out var r)) return;
+            r.FailWrites = 0;
+            r.After = AfterWrite.None;
+        }
     }
 
     /// <summary>Removes every fault on <paramref name="silo"/>.</summary>
