@@ -1,12 +1,10 @@
 using System.Diagnostics;
 using System.Text;
-using RaftOrleans.Grains;
 using RaftOrleans.Nemesis.Tests.Checks;
 using RaftOrleans.Nemesis.Tests.Faults;
 using RaftOrleans.Nemesis.Tests.Workload;
 using RaftOrleans.Testing.Cluster;
 using RaftOrleans.Testing.History;
-using RaftOrleans.Testing.Linearizability;
 
 namespace RaftOrleans.Nemesis.Tests.Harness;
 
@@ -76,27 +74,16 @@ public static class NemesisRun
             failures.AddRange(nemesis.Errors.Select(e => "nemesis: " + e));
             failures.AddRange(stats.Unexpected.Select(u => "unexpected answer: " + u));
 
-            progress($"{plan}: waiting for convergence");
-            if (await Convergence.WaitAsync(cluster, TimeSpan.FromSeconds(60)) is { } stuck) failures.Add(stuck);
-            log.Write("replicas converged (or timed out)");
-
+            progress($"{plan}: converging and checking {recorder.Count} operations");
             var keys = Enumerable.Range(0, plan.Keys).Select(WorkloadClient.KeyName).ToList();
-            var finalValues = await FinalReadsAsync(cluster, recorder, keys, failures);
-            failures.AddRange(await Convergence.CompareStatesAsync(cluster, keys));
-            var (logProblems, entries) = await Convergence.CompareLogsAsync(cluster);
-            failures.AddRange(logProblems);
-            logEntries = entries;
-            failures.AddRange(cluster.Ledger.Conflicts.Select(c => "two entries applied at one index: " + c));
+            var verification = await EndOfRun.VerifyAsync(cluster, recorder, keys, ClientDeadline);
+            failures.AddRange(verification.Failures);
+            linearizability = (verification.Violations, verification.Undecided);
+            lost = verification.LostWrites;
+            logEntries = verification.LogEntries;
+            log.Write("checked");
 
             var history = recorder.Snapshot();
-            progress($"{plan}: checking {history.Count} operations");
-            var result = LinearizabilityChecker.Check(history);
-            linearizability = (result.Keys.Count(k => k.Verdict == LinearizabilityVerdict.NotLinearizable), result.Keys.Count(k => k.Verdict == LinearizabilityVerdict.Undecided));
-            if (!result.Ok) failures.Add(result.Explanation);
-            var lostWrites = AcknowledgedWrites.FindLost(history, finalValues);
-            lost = lostWrites.Count;
-            failures.AddRange(lostWrites);
-
             var acknowledged = history.Count(op => op.Outcome == HistoryOutcome.Ok && op.Kind is HistoryOpKind.Put or HistoryOpKind.Cas);
             if (acknowledged < MinimumAcknowledgedWrites)
             {
@@ -144,45 +131,6 @@ public static class NemesisRun
             Elapsed = wall.Elapsed,
             Details = details.ToString(),
         };
-    }
-
-    /// <summary>Reads every key through the gateway (linearizable), recording each read in the history;
-    /// retries a read that gets no answer. Returns each key's final value (null = absent).</summary>
-    private static async Task<Dictionary<string, string?>> FinalReadsAsync(RaftTestCluster cluster, HistoryRecorder recorder, IReadOnlyList<string> keys, List<string> failures)
-    {
-        var finals = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var process = 1_000_000;
-        foreach (var key in keys)
-        {
-            for (var attempt = 1; ; attempt++)
-            {
-                var handle = recorder.Invoke(process, HistoryOpKind.Get, key);
-                KvResponse? response = null;
-                try
-                {
-                    response = await cluster.Store.GetAsync(key).WaitAsync(ClientDeadline);
-                }
-                catch (Exception)
-                {
-                    // No answer: recorded indeterminate below, like any client's.
-                }
-                if (response?.Status is KvStatusCode.Ok or KvStatusCode.NotFound)
-                {
-                    var ok = response.Status == KvStatusCode.Ok;
-                    recorder.Complete(handle, ok ? HistoryOutcome.Ok : HistoryOutcome.NotFound, ok ? response.Value : null);
-                    finals[key] = ok ? response.Value : null;
-                    break;
-                }
-                recorder.MarkIndeterminate(handle);
-                process++;
-                if (attempt == 5)
-                {
-                    failures.Add($"final read of {key} got no answer in {attempt} attempts (last: {response?.Status} {response?.Message})");
-                    break;
-                }
-            }
-        }
-        return finals;
     }
 
     private static string WriteArtifacts(RaftTestCluster cluster, HistoryRecorder recorder, FaultLog log)
