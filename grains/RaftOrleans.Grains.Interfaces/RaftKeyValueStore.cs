@@ -2,7 +2,9 @@ namespace RaftOrleans.Grains;
 
 /// <summary>
 /// A typed handle on one Raft key-value group for application code. Thin: every call goes to the
-/// group's <see cref="IKeyValueGrain"/> gateway, which handles leader routing and retries.
+/// group's <see cref="IKeyValueGrain"/> gateway, which handles leader routing and retries. Strings
+/// holding a lone UTF-16 surrogate are rejected here, before Orleans' UTF-8 serialization would
+/// silently replace it and turn the key into another one (see <see cref="WireText"/>).
 /// </summary>
 public sealed class RaftKeyValueStore
 {
@@ -21,20 +23,26 @@ public sealed class RaftKeyValueStore
     public string Group { get; }
 
     /// <summary>Sets a key.</summary>
-    public Task<KvResponse> PutAsync(string key, string value) => _gateway.Put(key, value);
+    public Task<KvResponse> PutAsync(string key, string value)
+        => Rejected(("key", key), ("value", value)) ?? _gateway.Put(key, value);
 
     /// <summary>Reads a key; linearizable unless <paramref name="stale"/>.</summary>
-    public Task<KvResponse> GetAsync(string key, bool stale = false) => _gateway.Get(key, stale);
+    public Task<KvResponse> GetAsync(string key, bool stale = false)
+        => Rejected(("key", key)) ?? _gateway.Get(key, stale);
 
     /// <summary>Deletes a key.</summary>
-    public Task<KvResponse> DeleteAsync(string key) => _gateway.Delete(key);
+    public Task<KvResponse> DeleteAsync(string key)
+        => Rejected(("key", key)) ?? _gateway.Delete(key);
 
     /// <summary>Compare-and-swap.</summary>
     public Task<KvResponse> CompareAndSwapAsync(string key, CasCondition condition, string newValue)
-        => _gateway.CompareAndSwap(key, condition, newValue);
+        => Rejected(("key", key), ("value", newValue), ("expected value", condition?.ExpectedValue)) ?? _gateway.CompareAndSwap(key, condition!, newValue);
 
     /// <summary>Every replica's status.</summary>
     public Task<GroupStatus> StatusAsync() => _gateway.Status();
+
+    private static Task<KvResponse>? Rejected(params ReadOnlySpan<(string What, string? Text)> parts)
+        => WireText.RejectLoneSurrogates(parts) is { } bad ? Task.FromResult(bad) : null;
 }
 
 /// <summary>Extensions to reach a Raft key-value group from any Orleans client or grain.</summary>

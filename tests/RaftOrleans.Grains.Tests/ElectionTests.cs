@@ -1,4 +1,4 @@
-using RaftOrleans.Grains.Tests.Cluster;
+using RaftOrleans.Testing.Cluster;
 using Xunit;
 
 namespace RaftOrleans.Grains.Tests;
@@ -13,7 +13,7 @@ public sealed class ElectionTests
         var leader = await cluster.WaitForLeaderAsync();
 
         var status = await cluster.StatusAsync();
-        Assert.Equal(RaftTestCluster.Replicas, status.Replicas.Count);
+        Assert.Equal(cluster.ReplicaCount, status.Replicas.Count);
         Assert.Equal(["silo1", "silo2", "silo3"], status.Replicas.Select(r => r.Silo).ToArray());
         Assert.All(status.Replicas, r => Assert.Equal(leader.Term, r.Term));
     }

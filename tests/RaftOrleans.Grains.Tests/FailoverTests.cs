@@ -1,5 +1,5 @@
 using System.Globalization;
-using RaftOrleans.Grains.Tests.Cluster;
+using RaftOrleans.Testing.Cluster;
 using Xunit;
 
 namespace RaftOrleans.Grains.Tests;
@@ -44,7 +44,7 @@ public sealed class FailoverTests
         var leader = await cluster.WaitForLeaderAsync();
         var store = cluster.Store;
         var written = 0;
-        foreach (var follower in Enumerable.Range(1, RaftTestCluster.Replicas).Where(r => r != leader.Replica))
+        foreach (var follower in Enumerable.Range(1, cluster.ReplicaCount).Where(r => r != leader.Replica))
         {
             await cluster.KillReplicaSiloAsync(follower);
             for (var i = 0; i < 5; i++, written++)

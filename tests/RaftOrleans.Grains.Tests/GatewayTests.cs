@@ -1,4 +1,4 @@
-using RaftOrleans.Grains.Tests.Cluster;
+using RaftOrleans.Testing.Cluster;
 using Xunit;
 
 namespace RaftOrleans.Grains.Tests;

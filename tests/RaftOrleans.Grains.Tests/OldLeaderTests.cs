@@ -1,4 +1,4 @@
-using RaftOrleans.Grains.Tests.Cluster;
+using RaftOrleans.Testing.Cluster;
 using RaftOrleans.KeyValue;
 using Xunit;
 
@@ -15,7 +15,7 @@ public sealed class OldLeaderTests
         Assert.Equal(KvStatusCode.Ok, (await cluster.Store.PutAsync("before", "1")).Status);
 
         // Cut the leader off from its peers, then hand it a write it can never commit.
-        cluster.Network.Isolate(old.Replica, RaftTestCluster.Replicas);
+        cluster.Network.Isolate(old.Replica, cluster.ReplicaCount);
         var oldGrain = cluster.Client.GetGrain<IRaftReplicaGrain>($"default/{old.Replica}");
         var orphan = KvCommandCodec.Encode(new KvCommand { Op = KvOp.Put, Key = "orphan", Value = "lost" });
         var orphanReply = oldGrain.Propose(orphan);

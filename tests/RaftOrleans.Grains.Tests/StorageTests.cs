@@ -4,7 +4,7 @@ using Orleans.Runtime;
 using Orleans.Storage;
 using RaftOrleans.Consensus;
 using RaftOrleans.Grains.Replica;
-using RaftOrleans.Grains.Tests.Cluster;
+using RaftOrleans.Testing.Cluster;
 using Xunit;
 
 namespace RaftOrleans.Grains.Tests;

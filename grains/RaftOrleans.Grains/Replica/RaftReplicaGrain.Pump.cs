@@ -31,6 +31,7 @@ internal sealed partial class RaftReplicaGrain
         {
             while (!_stopped)
             {
+                if (_faultHook is not null) await _faultHook.BeforeRoundAsync(_key);
                 StepQueuedInputs();
                 if (!_node.HasReady()) break;
                 var ready = _node.GetReady();

@@ -26,6 +26,7 @@ internal sealed partial class RaftReplicaGrain
                 _stateMachine.ApplyNoop(entry.Index);
             }
             _metrics.EntriesApplied.Add(1);
+            _faultHook?.OnApplied(_key, entry);
 
             if (_proposals.Remove(entry.Index, out var pending))
             {

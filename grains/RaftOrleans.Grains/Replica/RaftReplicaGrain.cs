@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -37,7 +38,10 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     private KvLimits _limits = null!;
     private Dictionary<int, IRaftReplicaGrain> _peers = [];
     private IGrainTimer? _timer;
+    private IReplicaFaultHook? _faultHook;
+    private CancellationTokenRegistration _hostStopping;
     private bool _stopped;
+    private bool _siloStopping;
 
     public RaftReplicaGrain(ILogger<RaftReplicaGrain> logger, IOptions<RaftKeyValueOptions> options, RaftMetrics metrics, ILocalSiloDetails silo, IClusterMembershipService membership)
     {
@@ -53,6 +57,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     {
         _name = this.GetPrimaryKeyString();
         _key = ReplicaKey.Parse(_name);
+        _faultHook = ServiceProvider.GetService<IReplicaFaultHook>(); // tests only; null in production
         if (!_options.Groups.Contains(_key.Group, StringComparer.Ordinal) || _key.Index > _options.ReplicaCount)
         {
             throw new ArgumentException($"Replica '{_name}' is not configured: groups are [{string.Join(", ", _options.Groups)}] with {_options.ReplicaCount} replicas each.");
@@ -84,6 +89,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
             Interleave = true,
         });
 
+        WatchHostStopping();
         var status = _node.Status();
         Log.ReplicaActivated(_logger, _name, _silo.Name, status.Term, status.Commit, status.LastIndex, _stateMachine.AppliedIndex);
         RegisterWakeReminderInBackground();
@@ -93,6 +99,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _hostStopping.Dispose();
         _timer?.Dispose();
         FailAllWaiters("replica deactivating");
         return Task.CompletedTask;
@@ -109,8 +116,40 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
             .ContinueWith(t => Log.WakeFailed(_logger, t.Exception!.GetBaseException(), _name), TaskContinuationOptions.OnlyOnFaulted);
     }
 
+    /// <summary>
+    /// A graceful silo stop deactivates this grain only once every request it runs has finished, and a
+    /// leader's pending proposals finish only when they commit — which needs replies a deactivating
+    /// activation no longer receives, while its timer no longer ticks to step it down. Measured by the
+    /// nemesis: a graceful stop of the leader's silo under load hung for the whole 30 s shutdown
+    /// timeout. So when the host starts stopping, the replica hands leadership to a peer, fails its
+    /// waiters (the gateway retries them elsewhere under the same session, so each still applies
+    /// once) and turns new requests away; it keeps voting and replicating until the silo is gone.
+    /// </summary>
+    private void WatchHostStopping()
+    {
+        if (ServiceProvider.GetService<IHostApplicationLifetime>() is not { } lifetime) return;
+        // The callback runs on a host thread; the activation's scheduler brings it into the grain's turn.
+        var scheduler = TaskScheduler.Current;
+        _hostStopping = lifetime.ApplicationStopping.Register(() =>
+            Task.Factory.StartNew(OnHostStopping, CancellationToken.None, TaskCreationOptions.None, scheduler));
+    }
+
+    private void OnHostStopping()
+    {
+        if (_stopped || _siloStopping) return;
+        _siloStopping = true;
+        if (_node.Role == StateRole.Leader)
+        {
+            var heir = _peers.Keys.FirstOrDefault(_peerSilos.IsUp);
+            if (heir != 0) _transferTarget = heir;
+        }
+        FailAllWaiters("silo stopping");
+        Kick();
+    }
+
     private Task OnTickAsync(CancellationToken cancellationToken)
     {
+        if (_faultHook?.TickFires(_key) == false) return Task.CompletedTask;
         _pendingTicks++;
         Kick();
         return Task.CompletedTask;
@@ -137,6 +176,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     public Task<ReplicaReply> Propose(byte[] command)
     {
         if (_stopped) return Task.FromResult(NotLeader("replica stopped"));
+        if (_siloStopping) return Task.FromResult(SiloStopping());
         if (!KvCommandCodec.TryDecode(command, out var decoded, out var error) || decoded is null)
         {
             return Task.FromResult(new ReplicaReply { Response = KvResponse.BadInput($"malformed command: {error}") });
@@ -162,6 +202,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     public Task<ReplicaReply> Read(string key)
     {
         if (_stopped) return Task.FromResult(NotLeader("replica stopped"));
+        if (_siloStopping) return Task.FromResult(SiloStopping());
         if (_limits.ValidateKey(key) is { } invalid) return Task.FromResult(new ReplicaReply { Response = KvResponse.BadInput(invalid) });
         if (_node.Role != StateRole.Leader) return Task.FromResult(NotLeader("not leader"));
         var waiter = new TaskCompletionSource<ReplicaReply>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -210,6 +251,9 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     }
 
     private ReplicaReply NotLeader(string reason) => new() { NotLeader = true, LeaderHint = _node?.Leader ?? 0, Reason = reason };
+
+    // No leader hint: this replica may still think it leads, and the gateway must look elsewhere.
+    private static ReplicaReply SiloStopping() => new() { NotLeader = true, Reason = "silo stopping" };
 
     internal static KvResponse ToResponse(KvResult r) => new()
     {

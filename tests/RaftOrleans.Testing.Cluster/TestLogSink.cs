@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace RaftOrleans.Grains.Tests.Cluster;
+namespace RaftOrleans.Testing.Cluster;
 
 /// <summary>
 /// Keeps the warnings and errors the silos of one test cluster log (RaftOrleans categories at

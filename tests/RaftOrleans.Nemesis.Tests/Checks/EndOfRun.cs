@@ -1,0 +1,86 @@
+using RaftOrleans.Grains;
+using RaftOrleans.Testing.Cluster;
+using RaftOrleans.Testing.History;
+using RaftOrleans.Testing.Linearizability;
+
+namespace RaftOrleans.Nemesis.Tests.Checks;
+
+/// <summary>What <see cref="EndOfRun.VerifyAsync"/> found.</summary>
+/// <param name="Failures">Every check that failed, described (empty: all passed).</param>
+/// <param name="Violations">Keys whose history has no linearization.</param>
+/// <param name="Undecided">Keys the checker could not decide within its budget.</param>
+/// <param name="LostWrites">Acknowledged writes missing from the final state without a later overwrite.</param>
+/// <param name="LogEntries">Entries in the longest durable log.</param>
+public sealed record Verification(IReadOnlyList<string> Failures, int Violations, int Undecided, int LostWrites, long LogEntries);
+
+/// <summary>
+/// The checks every run ends with, once faults are healed and clients stopped: the replicas
+/// converge, every key is read back through the gateway (recorded in the history), every replica
+/// holds the same state and the same durable log, no two entries were ever applied at one index,
+/// the history is linearizable and no acknowledged write is lost.
+/// </summary>
+public static class EndOfRun
+{
+    /// <summary>Runs every check on <paramref name="cluster"/> and the history in <paramref name="recorder"/>.</summary>
+    public static async Task<Verification> VerifyAsync(RaftTestCluster cluster, HistoryRecorder recorder, IReadOnlyList<string> keys, TimeSpan clientDeadline)
+    {
+        var failures = new List<string>();
+        if (await Convergence.WaitAsync(cluster, TimeSpan.FromSeconds(60)) is { } stuck) failures.Add(stuck);
+        var finalValues = await FinalReadsAsync(cluster, recorder, keys, clientDeadline, failures);
+        failures.AddRange(await Convergence.CompareStatesAsync(cluster, keys));
+        var (logProblems, logEntries) = await Convergence.CompareLogsAsync(cluster);
+        failures.AddRange(logProblems);
+        failures.AddRange(cluster.Ledger.Conflicts.Select(c => "two entries applied at one index: " + c));
+
+        var history = recorder.Snapshot();
+        var result = LinearizabilityChecker.Check(history);
+        if (!result.Ok) failures.Add(result.Explanation);
+        var lost = AcknowledgedWrites.FindLost(history, finalValues);
+        failures.AddRange(lost);
+        return new Verification(
+            failures,
+            result.Keys.Count(k => k.Verdict == LinearizabilityVerdict.NotLinearizable),
+            result.Keys.Count(k => k.Verdict == LinearizabilityVerdict.Undecided),
+            lost.Count,
+            logEntries);
+    }
+
+    /// <summary>Reads every key through the gateway (linearizable), recording each read in the history;
+    /// retries a read that gets no answer. Returns each key's final value (null = absent).</summary>
+    public static async Task<Dictionary<string, string?>> FinalReadsAsync(RaftTestCluster cluster, HistoryRecorder recorder, IReadOnlyList<string> keys, TimeSpan clientDeadline, List<string> failures)
+    {
+        var finals = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var process = 1_000_000;
+        foreach (var key in keys)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var handle = recorder.Invoke(process, HistoryOpKind.Get, key);
+                KvResponse? response = null;
+                try
+                {
+                    response = await cluster.Store.GetAsync(key).WaitAsync(clientDeadline);
+                }
+                catch (Exception)
+                {
+                    // No answer: recorded indeterminate below, like any client's.
+                }
+                if (response?.Status is KvStatusCode.Ok or KvStatusCode.NotFound)
+                {
+                    var ok = response.Status == KvStatusCode.Ok;
+                    recorder.Complete(handle, ok ? HistoryOutcome.Ok : HistoryOutcome.NotFound, ok ? response.Value : null);
+                    finals[key] = ok ? response.Value : null;
+                    break;
+                }
+                recorder.MarkIndeterminate(handle);
+                process++;
+                if (attempt == 5)
+                {
+                    failures.Add($"final read of {key} got no answer in {attempt} attempts (last: {response?.Status} {response?.Message})");
+                    break;
+                }
+            }
+        }
+        return finals;
+    }
+}

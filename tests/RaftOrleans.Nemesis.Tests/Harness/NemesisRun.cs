@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Text;
+using RaftOrleans.Nemesis.Tests.Checks;
+using RaftOrleans.Nemesis.Tests.Faults;
+using RaftOrleans.Nemesis.Tests.Workload;
+using RaftOrleans.Testing.Cluster;
+using RaftOrleans.Testing.History;
+
+namespace RaftOrleans.Nemesis.Tests.Harness;
+
+/// <summary>
+/// One nemesis run, Jepsen style: start a cluster on durable storage, run the clients through the
+/// real gateway while the nemesis runs the fault schedule, heal everything, let the replicas
+/// converge, read every key, then check: the history is linearizable, no acknowledged write is
+/// lost, every replica holds the same state and the same durable log, no two replicas ever applied
+/// different entries at one index, and the store never gave an answer it should not.
+/// </summary>
+public static class NemesisRun
+{
+    /// <summary>The gateway's whole-request deadline in nemesis clusters: long enough to ride out an
+    /// election after a kill, short enough that clients notice a stuck request.</summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(8);
+
+    /// <summary>How long a client waits for an answer before recording its operation indeterminate.</summary>
+    public static readonly TimeSpan ClientDeadline = TimeSpan.FromSeconds(12);
+
+    /// <summary>Fewer acknowledged writes than this means the run exercised nothing: it fails rather than pass vacuously.</summary>
+    public const int MinimumAcknowledgedWrites = 10;
+
+    /// <summary>Runs <paramref name="plan"/>; <paramref name="progress"/> receives a line per phase.</summary>
+    public static async Task<NemesisRunReport> ExecuteAsync(RunPlan plan, Action<string>? progress = null)
+    {
+        progress ??= _ => { };
+        var wall = Stopwatch.StartNew();
+        var failures = new List<string>();
+        var recorder = new HistoryRecorder();
+        var stats = new WorkloadStats();
+        var clock = new Stopwatch();
+        var log = new FaultLog(clock);
+        var details = new StringBuilder();
+        var linearizability = (Violations: 0, Undecided: 0);
+        var lost = 0;
+        long logEntries = 0;
+        (long, long) messages = (0, 0);
+
+        progress($"{plan}: starting cluster");
+        var cluster = await RaftTestCluster.StartAsync(new RaftTestClusterOptions
+        {
+            Replicas = plan.Replicas,
+            Seed = plan.Seed,
+            RequestTimeout = RequestTimeout,
+            AttemptTimeout = TimeSpan.FromSeconds(1),
+            ClientResponseTimeout = ClientDeadline,
+        });
+        try
+        {
+            await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(60));
+            var nemesis = new ScheduledNemesis(cluster, plan.Schedule, log, clock);
+            var workload = new ClientWorkload(plan.Clients, plan.Seed, plan.Keys, () => cluster.Store, recorder, stats, ClientDeadline);
+
+            progress($"{plan}: workload and faults for {plan.Duration.TotalSeconds:0.#} s");
+            clock.Start();
+            using (var stop = new CancellationTokenSource())
+            {
+                workload.Start();
+                var faults = nemesis.RunAsync(stop.Token);
+                await Task.Delay(plan.Duration);
+                stop.Cancel();
+                await faults;
+            }
+            await nemesis.HealAllAsync();
+            await workload.StopAsync(RequestTimeout + TimeSpan.FromSeconds(2));
+            log.Write($"workload stopped: {stats.Invoked} operations");
+            failures.AddRange(nemesis.Errors.Select(e => "nemesis: " + e));
+            failures.AddRange(stats.Unexpected.Select(u => "unexpected answer: " + u));
+
+            progress($"{plan}: converging and checking {recorder.Count} operations");
+            var keys = Enumerable.Range(0, plan.Keys).Select(WorkloadClient.KeyName).ToList();
+            var verification = await EndOfRun.VerifyAsync(cluster, recorder, keys, ClientDeadline);
+            failures.AddRange(verification.Failures);
+            linearizability = (verification.Violations, verification.Undecided);
+            lost = verification.LostWrites;
+            logEntries = verification.LogEntries;
+            log.Write("checked");
+
+            var history = recorder.Snapshot();
+            var acknowledged = history.Count(op => op.Outcome == HistoryOutcome.Ok && op.Kind is HistoryOpKind.Put or HistoryOpKind.Cas);
+            if (acknowledged < MinimumAcknowledgedWrites)
+            {
+                failures.Add($"only {acknowledged} writes were acknowledged (at least {MinimumAcknowledgedWrites} expected): the run exercised too little to prove anything");
+            }
+            if (plan.Mode == FaultMode.Alone)
+            {
+                var missing = plan.Schedule.Events.Select(e => e.Spec.ToString()).Where(spec => !log.Injected.ContainsKey(spec)).ToList();
+                if (missing.Count > 0) failures.Add($"faults that never took effect: {string.Join(", ", missing)}");
+            }
+            messages = (cluster.Network.Dropped, cluster.Network.Delayed);
+            progress($"{plan}: what the nemesis did:\n{log}");
+            if (Environment.GetEnvironmentVariable("RAFTKV_NEMESIS_SILO_LOG") is { Length: > 0 } siloLog) File.WriteAllLines(siloLog, cluster.Logs.Recent(2000));
+        }
+        catch (Exception ex)
+        {
+            failures.Add($"harness error: {ex}");
+        }
+        finally
+        {
+            if (failures.Count > 0)
+            {
+                details.AppendLine("Planned faults:").Append(plan.Schedule);
+                details.AppendLine("What the nemesis did:").Append(log);
+                details.AppendLine("Cluster at the end:").Append(await cluster.DescribeAsync());
+                details.AppendLine("History and log written to: " + WriteArtifacts(cluster, recorder, log));
+            }
+            await cluster.DisposeAsync();
+            if (failures.Count == 0) TryDelete(cluster.DataDirectory);
+        }
+
+        return new NemesisRunReport
+        {
+            Plan = plan,
+            Failures = failures,
+            Operations = recorder.Count,
+            Indeterminate = stats.Indeterminate,
+            Outcomes = stats.ToString(),
+            Faults = log.Injected,
+            LinearizabilityViolations = linearizability.Violations,
+            UndecidedKeys = linearizability.Undecided,
+            LostWrites = lost,
+            LogEntries = logEntries,
+            Messages = messages,
+            Elapsed = wall.Elapsed,
+            Details = details.ToString(),
+        };
+    }
+
+    private static string WriteArtifacts(RaftTestCluster cluster, HistoryRecorder recorder, FaultLog log)
+    {
+        try
+        {
+            var directory = cluster.DataDirectory;
+            File.WriteAllLines(Path.Combine(directory, "history.txt"), recorder.Snapshot().OrderBy(op => op.InvokeTime).Select(op => op.ToString()));
+            File.WriteAllText(Path.Combine(directory, "faults.txt"), log.ToString());
+            File.WriteAllLines(Path.Combine(directory, "silo-log.txt"), cluster.Logs.Recent(2000));
+            return directory;
+        }
+        catch (Exception ex)
+        {
+            return "(not written: " + ex.Message + ")";
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open by a pooled connection; the temp directory is cleaned by the OS eventually.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
