@@ -128,5 +128,6 @@ public static class PostgreSqlHostingExtensions
     }
 
     private static void AddSchemaCheck(IServiceCollection services) =>
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, PostgreSqlSchemaCheck>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, PostgreSqlSchemaCheck>(
+            provider => new PostgreSqlSchemaCheck(provider.GetServices<PostgreSqlSchemaRequirement>())));
 }

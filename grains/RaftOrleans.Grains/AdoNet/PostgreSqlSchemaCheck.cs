@@ -13,9 +13,12 @@ namespace RaftOrleans.Grains.AdoNet;
 /// "query key not found" error; here it becomes <see cref="AdoNetSchemaMissingException"/> naming the
 /// migrate command.
 /// </remarks>
-internal sealed class PostgreSqlSchemaCheck(IEnumerable<PostgreSqlSchemaRequirement> requirements)
-    : ILifecycleParticipant<ISiloLifecycle>
+public sealed class PostgreSqlSchemaCheck : ILifecycleParticipant<ISiloLifecycle>
 {
+    private readonly IEnumerable<PostgreSqlSchemaRequirement> requirements;
+
+    internal PostgreSqlSchemaCheck(IEnumerable<PostgreSqlSchemaRequirement> requirements) => this.requirements = requirements;
+
     /// <inheritdoc />
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(PostgreSqlSchemaCheck), ServiceLifecycleStage.First, CheckAsync);
@@ -33,9 +36,13 @@ internal sealed class PostgreSqlSchemaCheck(IEnumerable<PostgreSqlSchemaRequirem
 
     /// <summary>
     /// Throws <see cref="AdoNetSchemaMissingException"/> when a part is missing or old, and
-    /// <see cref="AdoNetSchemaVersionException"/> when one is newer than this build.
+    /// <see cref="AdoNetSchemaVersionException"/> when one is newer than this build. Connection failures
+    /// surface as Npgsql's own exceptions.
     /// </summary>
-    internal static async Task VerifyAsync(string connectionString, SqliteSchemaParts parts, CancellationToken cancellationToken)
+    /// <param name="connectionString">Npgsql connection string.</param>
+    /// <param name="parts">The parts that must be present and current.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    public static async Task VerifyAsync(string connectionString, SqliteSchemaParts parts, CancellationToken cancellationToken)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var installed = await PostgreSqlSchema.ReadInstalledVersionsAsync(dataSource, cancellationToken);
