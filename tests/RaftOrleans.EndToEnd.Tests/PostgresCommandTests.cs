@@ -100,6 +100,40 @@ public sealed class PostgresCommandTests : IAsyncLifetime
         Assert.Contains("silo name 'silo1' is used by an active silo at 10.0.0.1:11111 in cluster 'raftkv'", run.StandardError);
     }
 
+    [Fact]
+    public async Task ThreeSiloProcesses_OnPostgres_ServeTheClient_AndSurviveTheKillOfSilo1()
+    {
+        CliResult migrate = await SiloCli.RunAsync(["migrate", "--postgres", _connectionString]);
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+        string[] backend =
+        [
+            "--Clustering:Provider=postgres", $"--Clustering:ConnectionString={_connectionString}",
+            "--Storage:Provider=postgres", $"--Storage:ConnectionString={_connectionString}",
+        ];
+        using ProcessCluster cluster = await ProcessCluster.StartAsync(3, backend, ["--postgres", _connectionString]);
+        CliResult set = await cluster.RunClientAsync("set", "city", "Lyon");
+        Assert.True(set.ExitCode == 0, set.ToString());
+
+        cluster.Silos[0].Kill();
+        await Eventually.UntilAsync(
+            async () => (await cluster.RunClientAsync("set", "river", "Rhone")).ExitCode == 0,
+            ProcessCluster.StartTimeout, "a write after silo1 was killed", cluster.DescribeAsync);
+        CliResult city = await cluster.RunClientAsync("get", "city");
+        CliResult river = await cluster.RunClientAsync("get", "river");
+
+        Assert.Equal("Lyon", city.Output);
+        Assert.Equal("Rhone", river.Output);
+        Assert.Equal(2L, await CountAsync(_connectionString,
+            "SELECT count(*) FROM OrleansMembershipTable WHERE Status = 3 AND SiloName IN ('silo2', 'silo3');"));
+    }
+
+    private static async Task<long> CountAsync(string connectionString, string sql)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     private Task<CliResult> RunSiloAsync(string name, string connectionString) => SiloCli.RunAsync(
     [
         "run", "--name", name, "--data", _data, "--silo-port", $"{_ports[0]}", "--gateway-port", $"{_ports[1]}",
