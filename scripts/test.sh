@@ -9,6 +9,11 @@ results="${RAFTKV_TEST_RESULTS:-$PWD/TestResults}"
 rm -rf "$results" && mkdir -p "$results"
 export RAFT_SIM_SUMMARY_FILE="$results/summary.txt"
 
+# A private PostgreSQL server for the PostgreSQL-backed tests (scripts/postgres.sh), stopped on any exit.
+source scripts/postgres.sh
+trap raftkv_postgres_stop EXIT
+raftkv_postgres_start || { echo "0 passed, 1 failed (could not start PostgreSQL; see above)"; exit 1; }
+
 dotnet build RaftOrleans.sln -c Release -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed (build failed)"; exit 1; }
 # One test project at a time: each starts Orleans clusters, and two at once on 2 cores starve
 # each other's timers (false silo deaths, spurious elections).

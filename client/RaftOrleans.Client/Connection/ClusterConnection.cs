@@ -15,6 +15,9 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>The ADO.NET invariant that makes the Orleans provider load Microsoft.Data.Sqlite.</summary>
     public const string SqliteInvariant = "System.Data.SQLite";
 
+    /// <summary>The ADO.NET invariant Orleans maps to Npgsql (PostgreSQL membership).</summary>
+    public const string PostgreSqlInvariant = "Npgsql";
+
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
     private readonly IHost _host;
 
@@ -34,7 +37,7 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>Connects, or throws <see cref="ClusterUnavailableException"/> once the connect deadline passes.</summary>
     public static async Task<ClusterConnection> ConnectAsync(ConnectionSettings settings, CancellationToken cancellationToken)
     {
-        if (settings.Gateways.Count == 0 && !File.Exists(settings.ClusterDatabasePath))
+        if (settings.Gateways.Count == 0 && settings.PostgresConnectionString is null && !File.Exists(settings.ClusterDatabasePath))
         {
             throw new ClusterUnavailableException(
                 $"no silo reachable: no cluster file at {Path.GetFullPath(settings.ClusterDatabasePath)} "
@@ -57,7 +60,9 @@ public sealed class ClusterConnection : IAsyncDisposable
             Exception cause = filter.LastFailure ?? e;
             string where = settings.Gateways.Count > 0
                 ? string.Join(", ", settings.Gateways)
-                : Path.GetFullPath(settings.ClusterDatabasePath);
+                : settings.PostgresConnectionString is not null
+                    ? "the PostgreSQL membership table"
+                    : Path.GetFullPath(settings.ClusterDatabasePath);
             throw new ClusterUnavailableException(
                 $"no silo reachable within {settings.ConnectTimeout.TotalSeconds:0.#}s via {where}: {cause.GetBaseException().Message}", e);
         }
@@ -82,6 +87,14 @@ public sealed class ClusterConnection : IAsyncDisposable
             if (settings.Gateways.Count > 0)
             {
                 client.UseStaticClustering([.. settings.Gateways]);
+            }
+            else if (settings.PostgresConnectionString is { } postgres)
+            {
+                client.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = PostgreSqlInvariant;
+                    o.ConnectionString = postgres;
+                });
             }
             else
             {
