@@ -33,14 +33,18 @@ for backend in sqlite postgres; do
   fi
   gateways=()
   for i in 1 2 3; do
-    "$silo_bin" run --name "silo$i" --data "$work/$backend" --cluster-id "bench-$backend" --service-id "bench-$backend" \
+    "$silo_bin" run --name "silo$i" --data "$work/$backend" \
       --silo-port $((base + 100 + i)) --gateway-port $((base + i)) "${flags[@]}" >"$work/$backend-silo$i.log" 2>&1 &
     pids+=($!)
     gateways+=(--gateway "127.0.0.1:$((base + i))")
   done
+  # The bench client gives up on gateways that are not listening yet: wait for every gateway port first.
+  for i in 1 2 3; do
+    for _ in $(seq 1 240); do (exec 3<>"/dev/tcp/127.0.0.1/$((base + i))") 2>/dev/null && break; sleep 0.5; done
+  done
   timeout 200 "$bench_bin" wait --target raftorleans "${gateways[@]}" --deadline 180 >/dev/null || { echo "$backend: cluster did not serve"; exit 1; }
   result=$(timeout $((duration + warmup + 180)) "$bench_bin" run --target raftorleans "${gateways[@]}" --workload put \
-    --clients "$clients" --duration "$duration" --warmup "$warmup" 2>/dev/null | tail -1)
+    --clients "$clients" --duration "$duration" --warmup "$warmup" 2>/dev/null | grep -m1 -i "ops/s")
   echo "$backend: put, $clients clients, ${duration}s: $result"
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
