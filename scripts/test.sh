@@ -12,6 +12,7 @@ export RAFT_SIM_SUMMARY_FILE="$results/summary.txt"
 # A private PostgreSQL server for the PostgreSQL-backed tests (scripts/postgres.sh), stopped on any exit.
 source scripts/postgres.sh
 trap raftkv_postgres_stop EXIT
+trap "exit 130" INT TERM  # make signals run the EXIT trap, so the server never outlives us
 raftkv_postgres_start || { echo "0 passed, 1 failed (could not start PostgreSQL; see above)"; exit 1; }
 
 dotnet build RaftOrleans.sln -c Release -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed (build failed)"; exit 1; }
