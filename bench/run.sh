@@ -101,8 +101,9 @@ failover() {
   local target=$1 kind=$2 pidfile=$3; shift 3
   local victim
   for victim in leader follower; do
-    # A 2 s per-write deadline: a write stuck behind a killed gateway frees its probe slot quickly
-    # (the probe keeps at most 32 writes in flight), so the probe measures the cluster, not a client timeout.
+    # A 2 s per-write deadline bounds writes stuck behind a killed gateway or member; the probe keeps
+    # sending one write every 10 ms meanwhile (up to 1000 in flight), so the first write sent after
+    # the kill that succeeds measures the cluster, not a client timeout.
     bench "$failover_timeout" failover --target "$target" "$@" --kill "$victim" --trials "$trials" --timeout 2 \
       --pid-file "$pidfile" --restart-command "$members $kind {name}" --out "$results" || true
   done

@@ -64,7 +64,7 @@ public sealed class StorageTests
         await store.LoadAsync();
         var entries = Enumerable.Range(1, 10).Select(i => new Entry(1, i, EntryType.Normal, [(byte)i])).ToList();
         await store.SaveAsync(new HardState(1, 1, 0), entries[..6]);
-        await store.SaveAsync(new HardState(1, 1, 9), entries[6..]); // commit 9: chunks [1..4], [5..8] seal
+        await store.SaveAsync(new HardState(1, 1, 9), entries[6..]); // commit 9 (>= 4 committed): entries 1..9 seal into one chunk
 
         // A conflicting suffix above the commit index replaces the unsealed tail.
         await store.SaveAsync(new HardState(2, 0, 9), [new Entry(2, 10, EntryType.Normal, [42])]);

@@ -80,12 +80,12 @@ public static class PostgreSqlHostingExtensions
         }
 
         AddSchemaCheck(builder.Services);
-        return builder.AddAdoNetGrainStorage(providerName, options =>
+        return builder.AddAdoNetGrainStorage(providerName, optionsBuilder => BinaryStorageSerializer.Use(optionsBuilder, options =>
         {
             options.Invariant = AdoNetInvariantNames.PostgreSql;
             options.ConnectionString = connectionString;
             configureOptions?.Invoke(options);
-        });
+        }));
     }
 
     /// <summary>Adds the reminder service with reminders kept in the PostgreSQL database.</summary>

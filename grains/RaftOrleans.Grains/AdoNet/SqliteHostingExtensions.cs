@@ -101,12 +101,12 @@ public static class SqliteHostingExtensions
 
         AddSchemaInitializer(builder.Services);
         SqliteThreadPool.EnsureMinimumWorkerThreads();
-        return builder.AddAdoNetGrainStorage(providerName, options =>
+        return builder.AddAdoNetGrainStorage(providerName, optionsBuilder => BinaryStorageSerializer.Use(optionsBuilder, options =>
         {
             options.Invariant = AdoNetInvariantNames.Sqlite;
             options.ConnectionString = connectionString;
             configureOptions?.Invoke(options);
-        });
+        }));
     }
 
     /// <summary>

@@ -184,7 +184,9 @@ internal sealed class KeyValueGrain : Grain, IKeyValueGrain
             var rest = deadline - Stopwatch.GetElapsedTime(started);
             if (rest <= TimeSpan.Zero) break;
             await Task.Delay(wait < rest ? wait : rest);
-            backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 200));
+            // Capped low: while no leader is known the replicas answer at once, so a short pause
+            // costs little, and the first attempt after an election is what the client waits for.
+            backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 50));
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);

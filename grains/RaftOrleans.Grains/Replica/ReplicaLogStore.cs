@@ -9,7 +9,7 @@ namespace RaftOrleans.Grains.Replica;
 /// in-memory twin the consensus core reads from. Rows (state names are globally unique):
 /// <list type="bullet">
 /// <item><c>raftkv.head</c>: hard state + unsealed log tail, rewritten once per ready batch;</item>
-/// <item><c>raftkv.log.{n}</c>: sealed chunks of committed entries, written once each;</item>
+/// <item><c>raftkv.log.{n}</c>: sealed chunks of committed entries (variable size), written once each;</item>
 /// <item><c>raftkv.sm</c>: the applied state machine snapshot.</item>
 /// </list>
 /// Only committed entries are sealed, and committed entries are never truncated, so a conflict
@@ -75,11 +75,13 @@ internal sealed class ReplicaLogStore
         {
             var chunk = new GrainState<LogChunkState>(new LogChunkState());
             await OffScheduler(() => _storage.ReadStateAsync(ChunkName(n), _grainId, chunk));
-            if (chunk.State is null || chunk.State.Entries.Count != _chunkEntries)
+            // Chunks vary in size (a seal takes every committed tail entry); they must continue the log.
+            var expected = entries.Count == 0 ? 1 : entries[^1].Index + 1;
+            if (chunk.State is not { Entries.Count: > 0 } state || state.Entries[0].Index != expected)
             {
-                throw new InvalidOperationException($"Log chunk {n} of {_grainId} holds {chunk.State?.Entries.Count ?? 0} entries, expected {_chunkEntries}: storage is corrupt or LogChunkEntries changed.");
+                throw new InvalidOperationException($"Log chunk {n} of {_grainId} is missing or does not start at index {expected}: storage is corrupt.");
             }
-            entries.AddRange(chunk.State.Entries.Select(e => e.ToEntry()));
+            entries.AddRange(state.Entries.Select(e => e.ToEntry()));
         }
         entries.AddRange(head.Tail.Select(e => e.ToEntry()));
         Memory = new MemoryRaftLogStorage(new HardState(head.Term, head.Vote, head.Commit), entries);
@@ -124,18 +126,24 @@ internal sealed class ReplicaLogStore
         EntriesPersisted += entries.Count;
     }
 
+    /// <summary>
+    /// Once at least <c>chunkEntries</c> tail entries are committed, moves all committed tail entries
+    /// into one new chunk row. The head row is rewritten on every batch, so its size is the cost of
+    /// every write: sealing early keeps it near <c>chunkEntries</c> plus what is uncommitted.
+    /// </summary>
     private async Task SealCommittedChunksAsync(ReplicaHeadState head)
     {
-        while (head.Tail.Count >= _chunkEntries && head.Tail[_chunkEntries - 1].Index <= head.Commit)
+        var committed = head.Tail.FindLastIndex(e => e.Index <= head.Commit) + 1; // the tail is in index order
+        if (committed >= _chunkEntries)
         {
-            var chunk = new GrainState<LogChunkState>(new LogChunkState { Entries = head.Tail.GetRange(0, _chunkEntries) });
+            var chunk = new GrainState<LogChunkState>(new LogChunkState { Entries = head.Tail.GetRange(0, committed) });
             // A chunk row may exist from a crash between this write and the head write: overwrite it.
             var existing = new GrainState<LogChunkState>(new LogChunkState());
             await OffScheduler(() => _storage.ReadStateAsync(ChunkName(head.SealedChunks), _grainId, existing));
             chunk.ETag = existing.ETag;
             await OffScheduler(() => _storage.WriteStateAsync(ChunkName(head.SealedChunks), _grainId, chunk));
             Writes++;
-            head.Tail.RemoveRange(0, _chunkEntries);
+            head.Tail.RemoveRange(0, committed);
             head.SealedChunks++;
         }
     }
