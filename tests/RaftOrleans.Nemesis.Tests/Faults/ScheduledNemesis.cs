@@ -180,14 +180,17 @@ public sealed class ScheduledNemesis
                 var silo = RaftTestCluster.SiloName(r);
                 var failed = e.Spec.Kind == FaultKind.FailedWrite;
                 var count = 1 + random.Next(3);
+                var firedBefore = storage.Fired(silo);
                 if (failed) storage.FailNextWrites(silo, count);
                 else storage.CrashAfterNextWrite(silo);
-                _log.Took(e, failed ? $"next {count} storage writes of replica {r} ({role}) fail" : $"replica {r} ({role}) crashes after its next storage write lands");
+                _log.Write($"#{e.Id} {e.Spec}: armed: " + (failed ? $"next {count} storage writes of replica {r} ({role}) fail" : $"replica {r} ({role}) crashes after its next storage write lands"));
                 return () =>
                 {
-                    var fired = !storage.WriteFaultArmed(silo);
+                    // It took effect only if a write came while it was armed.
+                    var fired = storage.Fired(silo) > firedBefore;
                     storage.DisarmWrites(silo);
-                    _log.Write($"#{e.Id} healed: {(fired ? "fired" : "did not fire (no write)")}");
+                    if (fired) _log.Took(e, "fired; healed");
+                    else _log.Write($"#{e.Id} healed: did not fire (no write)");
                     return Task.CompletedTask;
                 };
             }
@@ -196,11 +199,12 @@ public sealed class ScheduledNemesis
                 var (r, role) = await ResolveAsync(e.Spec.Target, random);
                 if (r == 0 || !TryDoom(r)) return Skip(e, $"replica {r} is down or a minority is already down");
                 var silo = RaftTestCluster.SiloName(r);
+                var firedBefore = storage.Fired(silo);
                 storage.KillSiloAfterNextWrite(silo);
-                _log.Took(e, $"{silo} ({role}) is killed after its next storage write lands");
+                _log.Write($"#{e.Id} {e.Spec}: armed: {silo} ({role}) is killed after its next storage write lands");
                 return async () =>
                 {
-                    var fired = !storage.WriteFaultArmed(silo);
+                    var fired = storage.Fired(silo) > firedBefore;
                     storage.DisarmWrites(silo);
                     if (fired)
                     {
@@ -210,7 +214,8 @@ public sealed class ScheduledNemesis
                         await _cluster.RestartReplicaSiloAsync(r);
                     }
                     Undoom(r);
-                    _log.Write($"#{e.Id} healed: {(fired ? $"{silo} was killed after a write; restarted" : "did not fire (no write)")}");
+                    if (fired) _log.Took(e, $"{silo} was killed after a write; healed: restarted");
+                    else _log.Write($"#{e.Id} healed: did not fire (no write)");
                 };
             }
             case FaultKind.Pause:
