@@ -106,7 +106,13 @@ public sealed class RaftTestCluster : IAsyncDisposable
         // Trace files per silo cost disk I/O the replicas' storage competes with; the sink keeps what matters.
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((siloOptions, silo) => ConfigureSilo(silo, InstanceNumber(siloOptions.SiloName), options, dataDirectory, controls));
-        builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ClientResponseTimeout));
+        builder.ConfigureClient(client =>
+        {
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ClientResponseTimeout);
+            // A killed in-process silo's connections stay open until it is disposed, so the client
+            // learns of its death from membership: refresh the gateway list often (default 1 min).
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+        });
         var cluster = builder.Build();
         await cluster.DeployAsync();
         var result = new RaftTestCluster(options with { DataDirectory = dataDirectory, ServiceId = serviceId }, dataDirectory, serviceId, cluster, controls);

@@ -50,7 +50,7 @@ public sealed class FaultSchedule
                 length = MinimumPause;
             }
             events.Add(new FaultEvent(events.Count, at, spec, length, random.Next()));
-            at += TimeSpan.FromSeconds(0.3 + random.NextDouble() * 1.7);
+            at += TimeSpan.FromSeconds(0.5 + random.NextDouble() * 2);
         }
         return new FaultSchedule(events, TimeSpan.Zero);
     }

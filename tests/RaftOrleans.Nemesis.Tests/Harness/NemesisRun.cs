@@ -95,6 +95,7 @@ public static class NemesisRun
                 if (missing.Count > 0) failures.Add($"faults that never took effect: {string.Join(", ", missing)}");
             }
             messages = (cluster.Network.Dropped, cluster.Network.Delayed);
+            progress($"{plan}: outcomes: {stats}");
             progress($"{plan}: what the nemesis did:\n{log}");
             if (Environment.GetEnvironmentVariable("RAFTKV_NEMESIS_SILO_LOG") is { Length: > 0 } siloLog) File.WriteAllLines(siloLog, cluster.Logs.Recent(2000));
         }
