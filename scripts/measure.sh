@@ -4,7 +4,7 @@
 #   2. latency of one `raftkv get` process (start to exit), median of N;
 #   3. with a write loop running, time from `kill -9` of a silo to the next successful write
 #      (median of TRIALS), for the leader's silo and for each follower position.
-# Usage: scripts/measure.sh   (TRIALS=5 GETS=10 BASE_SILO_PORT=21111 BASE_GATEWAY_PORT=31001 SKIP_LOCAL=0)
+# Usage: scripts/measure.sh   (TRIALS=5 GETS=10 BASE_SILO_PORT=21111 BASE_GATEWAY_PORT=31001 SKIP_LOCAL=0 KINDS="leader follower-low follower-high")
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -76,7 +76,12 @@ healthy() {
 wait_healthy() {
   local deadline=$((SECONDS + 120))
   until healthy; do
-    ((SECONDS < deadline)) || { echo "cluster not healthy after 120s:" >&2; "$client" --data "$data" status >&2 || true; exit 1; }
+    if ((SECONDS >= deadline)); then
+      echo "cluster not healthy after 120s:" >&2
+      "$client" --data "$data" status >&2 || true
+      for log in "$work"/silo*.log; do echo "--- $log (last lines)" >&2; tail -n 20 "$log" | cut -c1-400 >&2; done
+      exit 1
+    fi
     sleep 0.3
   done
 }
@@ -118,7 +123,7 @@ trial() {
   [[ -n "$trial_result" ]] || { echo "no successful write within 90 s after killing $target" >&2; exit 1; }
 }
 
-for kind in leader follower-low follower-high; do
+for kind in ${KINDS:-leader follower-low follower-high}; do
   samples=()
   for _ in $(seq "$trials"); do
     case "$kind" in

@@ -82,11 +82,13 @@ public sealed class ClientCommandTests(ClusterFixture fixture) : IClassFixture<C
     public async Task Json_results_have_the_documented_shape()
     {
         CliResult set = await Cluster.RunClientAsync("--json", "set", "shape", "v1");
+        Assert.True(set.ExitCode == 0, set.ToString());
         Assert.Equal(["ok", "revision"], PropertyNames(set.Json));
         Assert.True(set.Json.GetProperty("ok").GetBoolean());
         long revision = set.Json.GetProperty("revision").GetInt64();
 
         CliResult get = await Cluster.RunClientAsync("get", "shape", "--json");
+        Assert.True(get.ExitCode == 0, get.ToString());
         Assert.Equal(["ok", "value", "revision"], PropertyNames(get.Json));
         Assert.Equal("v1", get.Json.GetProperty("value").GetString());
         Assert.Equal(revision, get.Json.GetProperty("revision").GetInt64());

@@ -19,8 +19,11 @@ public sealed class LocalCommandTests : IDisposable
     public async Task Local_serves_stops_its_silos_on_sigterm_and_keeps_the_data_for_the_next_run()
     {
         (Process first, ConcurrentQueue<string> firstOutput) = await StartLocalAsync();
-        CliResult set = await ClientCli.RunAsync(["--data", _data, "set", "survivor", "still here"]);
+        CliResult set = await ClientCli.RunAsync(["--data", _data, "--connect-timeout", ProcessCluster.ConnectTimeoutSeconds, "set", "survivor", "still here"]);
         Assert.True(set.ExitCode == 0, set.ToString());
+        // The cluster serves once a majority is up: the third silo may still be starting.
+        await Eventually.UntilAsync(() => Task.FromResult(Enumerable.Range(1, 3).All(i => File.Exists(PidFile(i)))),
+            ProcessCluster.StartTimeout, "all three silos wrote their pid files", () => Task.FromResult(string.Join('\n', firstOutput)));
         int[] siloPids = [.. Enumerable.Range(1, 3).Select(i => int.Parse(File.ReadAllText(PidFile(i)).Trim()))];
 
         Signals.Terminate(first.Id);
@@ -38,7 +41,7 @@ public sealed class LocalCommandTests : IDisposable
         Assert.All(Enumerable.Range(1, 3), i => Assert.False(File.Exists(PidFile(i)), $"silo{i} left its pid file"));
 
         await StartLocalAsync();
-        CliResult get = await ClientCli.RunAsync(["--data", _data, "get", "survivor"]);
+        CliResult get = await ClientCli.RunAsync(["--data", _data, "--connect-timeout", ProcessCluster.ConnectTimeoutSeconds, "get", "survivor"]);
         Assert.True(get.ExitCode == 0, get.ToString());
         Assert.Equal("still here", get.Output);
     }

@@ -77,4 +77,30 @@ public sealed class StorageTests
         Assert.Equal(2, loaded[^1].Term);
         Assert.Equal([42], loaded[^1].Data);
     }
+
+    [Fact]
+    public async Task A_batch_that_only_advances_the_commit_index_costs_no_write_and_rides_with_the_next()
+    {
+        await using var cluster = await RaftTestCluster.StartAsync();
+        var storage = cluster.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>("raft");
+        var grainId = GrainId.Create("test-replica", "lazy-commit/1");
+        var store = new ReplicaLogStore(storage, grainId, chunkEntries: 64);
+        await store.LoadAsync();
+        await store.SaveAsync(new HardState(1, 1, 0), [new Entry(1, 1, EntryType.Normal, [1]), new Entry(1, 2, EntryType.Normal, [2])]);
+        var writes = store.Writes;
+
+        await store.SaveAsync(new HardState(1, 1, 2), []);
+        Assert.Equal(writes, store.Writes);
+        Assert.Equal(2, store.Memory.HardState.Commit);
+        var reader = new ReplicaLogStore(storage, grainId, chunkEntries: 64);
+        await reader.LoadAsync();
+        Assert.Equal(0, reader.Memory.HardState.Commit); // not durable yet: volatile in Raft
+
+        await store.SaveAsync(null, [new Entry(1, 3, EntryType.Normal, [3])]);
+        Assert.Equal(writes + 1, store.Writes);
+        var again = new ReplicaLogStore(storage, grainId, chunkEntries: 64);
+        await again.LoadAsync();
+        Assert.Equal(new HardState(1, 1, 2), again.Memory.HardState);
+        Assert.Equal(3, again.Memory.LastIndex());
+    }
 }

@@ -75,7 +75,7 @@ public sealed class ClientCommandLine
         try
         {
             await using ClusterConnection connection = await ClusterConnection.ConnectAsync(settings, cancellationToken);
-            result = await new RequestExecutor(connection.Gateway, settings.RequestTimeout).ExecuteAsync(request, cancellationToken);
+            result = await new RequestExecutor(connection.Gateway, connection.GatewayLoss, settings.RequestTimeout).ExecuteAsync(request, cancellationToken);
         }
         catch (ClusterUnavailableException e)
         {

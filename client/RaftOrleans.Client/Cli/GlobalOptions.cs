@@ -28,6 +28,17 @@ public sealed class GlobalOptions
         Recursive = true,
     };
 
+    /// <summary>The environment variable that sets the default PostgreSQL membership connection string.</summary>
+    public const string PostgresEnvironmentVariable = "RAFTKV_POSTGRES";
+
+    /// <summary><c>--postgres CONNSTRING</c>.</summary>
+    public Option<string> Postgres { get; } = new("--postgres")
+    {
+        Description = $"Npgsql connection string of the silos' PostgreSQL clustering database; membership is read from it instead of the data directory (default ${PostgresEnvironmentVariable}).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(PostgresEnvironmentVariable) ?? "",
+        Recursive = true,
+    };
+
     /// <summary><c>--cluster-id</c>.</summary>
     public Option<string> ClusterId { get; } = new("--cluster-id")
     {
@@ -75,7 +86,7 @@ public sealed class GlobalOptions
     };
 
     /// <summary>Every option, for adding to the root command.</summary>
-    public IEnumerable<Option> All => [Data, Gateway, ClusterId, Group, Json, Timeout, ConnectTimeout, Verbose];
+    public IEnumerable<Option> All => [Data, Gateway, Postgres, ClusterId, Group, Json, Timeout, ConnectTimeout, Verbose];
 
     /// <summary>Builds connection settings, or returns an error message for bad values.</summary>
     public ConnectionSettings? Bind(ParseResult result, out string error)
@@ -107,6 +118,7 @@ public sealed class GlobalOptions
         {
             DataDirectory = result.GetValue(Data) ?? ConnectionSettings.Defaults.DataDirectory,
             Gateways = gateways,
+            PostgresConnectionString = result.GetValue(Postgres) is { Length: > 0 } postgres ? postgres : null,
             ClusterId = result.GetValue(ClusterId) ?? ConnectionSettings.Defaults.ClusterId,
             Group = group,
             RequestTimeout = TimeSpan.FromSeconds(timeout),

@@ -15,22 +15,29 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>The ADO.NET invariant that makes the Orleans provider load Microsoft.Data.Sqlite.</summary>
     public const string SqliteInvariant = "System.Data.SQLite";
 
+    /// <summary>The ADO.NET invariant Orleans maps to Npgsql (PostgreSQL membership).</summary>
+    public const string PostgreSqlInvariant = "Npgsql";
+
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
     private readonly IHost _host;
 
-    private ClusterConnection(IHost host, string group)
+    private ClusterConnection(IHost host, string group, GatewayLossSignal gatewayLoss)
     {
         _host = host;
         Gateway = host.Services.GetRequiredService<IClusterClient>().GetGrain<IKeyValueGrain>(group);
+        GatewayLoss = gatewayLoss;
     }
 
     /// <summary>The group's gateway grain.</summary>
     public IKeyValueGrain Gateway { get; }
 
+    /// <summary>Signals each loss of a gateway connection, so in-flight requests stop waiting.</summary>
+    public GatewayLossSignal GatewayLoss { get; }
+
     /// <summary>Connects, or throws <see cref="ClusterUnavailableException"/> once the connect deadline passes.</summary>
     public static async Task<ClusterConnection> ConnectAsync(ConnectionSettings settings, CancellationToken cancellationToken)
     {
-        if (settings.Gateways.Count == 0 && !File.Exists(settings.ClusterDatabasePath))
+        if (settings.Gateways.Count == 0 && settings.PostgresConnectionString is null && !File.Exists(settings.ClusterDatabasePath))
         {
             throw new ClusterUnavailableException(
                 $"no silo reachable: no cluster file at {Path.GetFullPath(settings.ClusterDatabasePath)} "
@@ -38,13 +45,14 @@ public sealed class ClusterConnection : IAsyncDisposable
         }
 
         var filter = new DeadlineRetryFilter(DateTime.UtcNow + settings.ConnectTimeout);
-        IHost host = BuildHost(settings, filter);
+        var gatewayLoss = new GatewayLossSignal();
+        IHost host = BuildHost(settings, filter, gatewayLoss);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(settings.ConnectTimeout);
         try
         {
             await host.StartAsync(deadline.Token);
-            return new ClusterConnection(host, settings.Group);
+            return new ClusterConnection(host, settings.Group, gatewayLoss);
         }
         catch (Exception e) when (e is not ClusterUnavailableException)
         {
@@ -52,13 +60,15 @@ public sealed class ClusterConnection : IAsyncDisposable
             Exception cause = filter.LastFailure ?? e;
             string where = settings.Gateways.Count > 0
                 ? string.Join(", ", settings.Gateways)
-                : Path.GetFullPath(settings.ClusterDatabasePath);
+                : settings.PostgresConnectionString is not null
+                    ? "the PostgreSQL membership table"
+                    : Path.GetFullPath(settings.ClusterDatabasePath);
             throw new ClusterUnavailableException(
                 $"no silo reachable within {settings.ConnectTimeout.TotalSeconds:0.#}s via {where}: {cause.GetBaseException().Message}", e);
         }
     }
 
-    private static IHost BuildHost(ConnectionSettings settings, DeadlineRetryFilter filter)
+    private static IHost BuildHost(ConnectionSettings settings, DeadlineRetryFilter filter, GatewayLossSignal gatewayLoss)
     {
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.ClearProviders();
@@ -78,6 +88,14 @@ public sealed class ClusterConnection : IAsyncDisposable
             {
                 client.UseStaticClustering([.. settings.Gateways]);
             }
+            else if (settings.PostgresConnectionString is { } postgres)
+            {
+                client.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = PostgreSqlInvariant;
+                    o.ConnectionString = postgres;
+                });
+            }
             else
             {
                 client.UseAdoNetClustering(o =>
@@ -88,6 +106,7 @@ public sealed class ClusterConnection : IAsyncDisposable
                 });
             }
             client.UseConnectionRetryFilter(filter);
+            client.AddClusterConnectionStatusObserver(gatewayLoss);
             // Orleans' own deadline matches ours, so a call to a dead gateway fails instead of waiting 30 s.
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = settings.RequestTimeout);
             // A long-lived shell notices restarted silos' gateways sooner than the 1 min default.

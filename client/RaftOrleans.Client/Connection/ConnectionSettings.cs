@@ -9,6 +9,9 @@ public sealed record ConnectionSettings
     public required string DataDirectory { get; init; }
     /// <summary>Static gateway endpoints; when non-empty, membership is not read from the data directory.</summary>
     public IReadOnlyList<IPEndPoint> Gateways { get; init; } = [];
+    /// <summary>Npgsql connection string of the PostgreSQL membership database; when set (and no
+    /// <see cref="Gateways"/> are), membership is read from it instead of the data directory.</summary>
+    public string? PostgresConnectionString { get; init; }
     /// <summary>Orleans cluster id (must match the silos').</summary>
     public string ClusterId { get; init; } = Defaults.ClusterId;
     /// <summary>Orleans service id (must match the silos').</summary>

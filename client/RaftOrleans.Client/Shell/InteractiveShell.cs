@@ -123,6 +123,6 @@ public sealed class InteractiveShell(
         {
             return CommandResult.Unavailable(request, e.Message);
         }
-        return await new RequestExecutor(_connection.Gateway, settings.RequestTimeout).ExecuteAsync(request, cancellationToken);
+        return await new RequestExecutor(_connection.Gateway, _connection.GatewayLoss, settings.RequestTimeout).ExecuteAsync(request, cancellationToken);
     }
 }

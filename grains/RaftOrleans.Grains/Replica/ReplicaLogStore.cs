@@ -68,6 +68,8 @@ internal sealed class ReplicaLogStore
         // A row that does not exist yet reads as a null state: start empty.
         var head = _head.State ??= new ReplicaHeadState();
         _snapshot.State ??= new StateMachineSnapshotState();
+        // The commit index is persisted lazily (see SaveAsync); what was applied was committed.
+        if (_snapshot.State.AppliedIndex > head.Commit) head.Commit = _snapshot.State.AppliedIndex;
         var entries = new List<Entry>();
         for (var n = 0; n < head.SealedChunks; n++)
         {
@@ -85,12 +87,22 @@ internal sealed class ReplicaLogStore
 
     /// <summary>
     /// Makes a ready batch's hard state and entries durable, normally in one write of the head row,
-    /// then updates <see cref="Memory"/> (which therefore only ever holds durable data).
+    /// then updates <see cref="Memory"/> (which therefore only ever holds durable data). A batch that
+    /// only advances the commit index writes nothing: the index rides along with the next write.
     /// </summary>
     public async Task SaveAsync(HardState? hardState, IReadOnlyList<Entry> entries)
     {
         var head = _head.State ??= new ReplicaHeadState();
         var hs = hardState ?? Memory.HardState;
+        if (entries.Count == 0 && hs.Term == head.Term && hs.Vote == head.Vote)
+        {
+            // Only the commit index moved. It is volatile state in Raft (paper Figure 2): a restarted
+            // replica learns it again from the leader. Keep it for the next write instead of paying a
+            // disk flush for it alone; that write comes with the next entries or vote.
+            head.Commit = hs.Commit;
+            Memory.SetHardState(hs);
+            return;
+        }
         head.Term = hs.Term;
         head.Vote = hs.Vote;
         head.Commit = hs.Commit;

@@ -3,10 +3,11 @@ using System.CommandLine.Invocation;
 using System.Runtime.InteropServices;
 using RaftOrleans.Silo.Hosting;
 using RaftOrleans.Silo.Local;
+using RaftOrleans.Silo.Migration;
 
 namespace RaftOrleans.Silo.Cli;
 
-/// <summary>The <c>raftkv-silo</c> command line: <c>run</c> (one silo) and <c>local</c> (a local cluster).</summary>
+/// <summary>The <c>raftkv-silo</c> command line: <c>run</c> (one silo), <c>migrate</c> (PostgreSQL schema) and <c>local</c> (a local cluster).</summary>
 public sealed class SiloCommandLine
 {
     private const string DataEnvironmentVariable = "RAFTKV_DATA";
@@ -27,6 +28,13 @@ public sealed class SiloCommandLine
     private readonly Option<string> _serviceId = new("--service-id") { Description = "Orleans service id (default raftkv); never change it for existing data." };
     private readonly Option<string> _advertisedAddress = new("--advertised-address") { Description = "IP address to listen on and advertise (default 127.0.0.1)." };
     private readonly Option<bool> _exitWithParent = new("--exit-with-parent") { Description = "Stop when standard input closes (used by local).", Hidden = true };
+
+    // migrate
+    private readonly Option<string> _migratePostgres = new("--postgres")
+    {
+        Description = "Npgsql connection string of the database to create or upgrade (default $RAFTKV_POSTGRES).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("RAFTKV_POSTGRES") ?? "",
+    };
 
     // local
     private readonly Option<string> _localData = new("--data")
@@ -57,7 +65,16 @@ public sealed class SiloCommandLine
         local.TreatUnmatchedTokensAsErrors = false;
         local.SetAction(RunLocalAsync);
 
+        var migrate = new Command("migrate", "Create or upgrade the PostgreSQL schema (storage, clustering, reminders); idempotent.")
+        {
+            _migratePostgres,
+        };
+        migrate.SetAction((parse, cancellationToken) => parse.GetValue(_migratePostgres) is { Length: > 0 } connectionString
+            ? PostgreSqlMigration.RunAsync(connectionString, cancellationToken)
+            : Task.FromResult(MissingConnectionString()));
+
         _root.Subcommands.Add(run);
+        _root.Subcommands.Add(migrate);
         _root.Subcommands.Add(local);
     }
 
@@ -103,6 +120,12 @@ public sealed class SiloCommandLine
         }
         var configuration = SiloHostFactory.BuildConfiguration(values, parse.UnmatchedTokens);
         return await SiloRunner.RunAsync(configuration, parse.GetValue(_exitWithParent));
+    }
+
+    private static int MissingConnectionString()
+    {
+        Console.Error.WriteLine("raftkv-silo migrate: give the database with --postgres \"Host=...;Username=...;Password=...;Database=...\" or RAFTKV_POSTGRES");
+        return SiloExitCodes.BadConfiguration;
     }
 
     private async Task<int> RunLocalAsync(ParseResult parse, CancellationToken cancellationToken)

@@ -11,8 +11,8 @@ using RaftOrleans.Grains.Hosting;
 namespace RaftOrleans.Silo.Hosting;
 
 /// <summary>
-/// Builds the host of one silo: SQLite clustering and reminders on the shared <c>cluster.db</c>,
-/// Raft storage on the silo's own <c>raft.db</c>, fast membership, and the Raft key-value grains.
+/// Builds the host of one silo: clustering and reminders on the shared <c>cluster.db</c> or PostgreSQL
+/// (<c>Clustering</c> section), Raft storage on the silo's own <c>raft.db</c> or PostgreSQL (<c>Storage</c> section), fast membership, and the Raft key-value grains.
 /// </summary>
 public static class SiloHostFactory
 {
@@ -52,6 +52,30 @@ public static class SiloHostFactory
         return options;
     }
 
+    /// <summary>
+    /// Reads the <c>Storage</c> or <c>Clustering</c> section; throws <see cref="StartupException"/> for an
+    /// unknown provider or a PostgreSQL provider without a connection string.
+    /// </summary>
+    public static BackendSettings ReadBackend(IConfiguration configuration, string sectionName)
+    {
+        var settings = new BackendSettings();
+        try
+        {
+            configuration.GetSection(sectionName).Bind(settings);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new StartupException(SiloExitCodes.BadConfiguration,
+                $"invalid {sectionName}:Provider (use sqlite or postgres): {e.GetBaseException().Message}", e);
+        }
+        if (settings.Provider == BackendProvider.Postgres && string.IsNullOrWhiteSpace(settings.ConnectionString))
+        {
+            throw new StartupException(SiloExitCodes.BadConfiguration,
+                $"{sectionName}:Provider is postgres but {sectionName}:ConnectionString is empty (set RAFTKV_{sectionName}__ConnectionString)");
+        }
+        return settings;
+    }
+
     /// <summary>Builds the silo host; call after <see cref="StartupChecks"/> passed.</summary>
     public static IHost Build(IConfiguration configuration, SiloHostOptions options, IPAddress address, bool exitWithParent)
     {
@@ -89,9 +113,26 @@ public static class SiloHostFactory
             silo.ConfigureEndpoints(address, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
             silo.Configure<ClusterMembershipOptions>(FastMembership.Apply);
             silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Membership"));
-            silo.UseRaftSqliteClustering(options.ClusterDatabasePath);
-            silo.UseRaftSqliteReminders(options.ClusterDatabasePath);
-            silo.AddRaftSqliteGrainStorage(raftOptions.StorageProviderName, options.RaftDatabasePath);
+            var clustering = ReadBackend(configuration, BackendSettings.ClusteringSectionName);
+            if (clustering.Provider == BackendProvider.Postgres)
+            {
+                silo.UseRaftPostgreSqlClustering(clustering.ConnectionString!);
+                silo.UseRaftPostgreSqlReminders(clustering.ConnectionString!);
+            }
+            else
+            {
+                silo.UseRaftSqliteClustering(options.ClusterDatabasePath);
+                silo.UseRaftSqliteReminders(options.ClusterDatabasePath);
+            }
+            var storage = ReadBackend(configuration, BackendSettings.StorageSectionName);
+            if (storage.Provider == BackendProvider.Postgres)
+            {
+                silo.AddRaftPostgreSqlGrainStorage(raftOptions.StorageProviderName, storage.ConnectionString!);
+            }
+            else
+            {
+                silo.AddRaftSqliteGrainStorage(raftOptions.StorageProviderName, options.RaftDatabasePath);
+            }
             silo.AddRaftKeyValue(o => raftSection.Bind(o));
         });
         return builder.Build();

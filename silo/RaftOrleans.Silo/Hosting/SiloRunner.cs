@@ -19,6 +19,7 @@ public static class SiloRunner
             StartupChecks.EnsureWritableDirectory(options.SiloDirectory);
             StartupChecks.EnsurePortFree("silo port", address, options.SiloPort);
             StartupChecks.EnsurePortFree("gateway port", address, options.GatewayPort);
+            await BackendStartupChecks.RunAsync(configuration, options);
 
             using IHost host = SiloHostFactory.Build(configuration, options, address, exitWithParent);
             await StartAsync(host, options);

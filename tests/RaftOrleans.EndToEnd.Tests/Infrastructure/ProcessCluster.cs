@@ -11,8 +11,11 @@ public sealed class ProcessCluster : IDisposable
     /// <summary>How long three silos starting at once on 2 cores may take to serve.</summary>
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
-    private ProcessCluster(string dataDirectory, IReadOnlyList<SiloProcess> silos)
+    private readonly IReadOnlyList<string> _clientConnection;
+
+    private ProcessCluster(string dataDirectory, IReadOnlyList<SiloProcess> silos, IReadOnlyList<string>? clientConnection)
     {
+        _clientConnection = clientConnection ?? ["--data", dataDirectory];
         DataDirectory = dataDirectory;
         Silos = silos;
     }
@@ -23,14 +26,19 @@ public sealed class ProcessCluster : IDisposable
     /// <summary>The silos, index 0 = silo1.</summary>
     public IReadOnlyList<SiloProcess> Silos { get; }
 
-    /// <summary>Starts <paramref name="count"/> silos and waits until the cluster serves a read.</summary>
-    public static async Task<ProcessCluster> StartAsync(int count = 3)
+    /// <summary>
+    /// Starts <paramref name="count"/> silos and waits until the cluster serves a read.
+    /// <paramref name="siloArguments"/> go to every silo's <c>run</c>; <paramref name="clientConnection"/>
+    /// replaces the client's <c>--data DIR</c> (e.g. <c>--postgres CONNSTRING</c>).
+    /// </summary>
+    public static async Task<ProcessCluster> StartAsync(
+        int count = 3, IReadOnlyList<string>? siloArguments = null, IReadOnlyList<string>? clientConnection = null)
     {
         string data = Path.Combine(Path.GetTempPath(), $"raftkv-e2e-{Guid.NewGuid():N}");
         Directory.CreateDirectory(data);
         int[] ports = FreePorts.Take(2 * count);
-        var silos = Enumerable.Range(1, count).Select(i => new SiloProcess(i, ports[i - 1], ports[count + i - 1], data)).ToList();
-        var cluster = new ProcessCluster(data, silos);
+        var silos = Enumerable.Range(1, count).Select(i => new SiloProcess(i, ports[i - 1], ports[count + i - 1], data, siloArguments)).ToList();
+        var cluster = new ProcessCluster(data, silos, clientConnection);
         try
         {
             foreach (SiloProcess silo in silos)
@@ -47,8 +55,15 @@ public sealed class ProcessCluster : IDisposable
         }
     }
 
+    /// <summary>
+    /// A connect deadline for test clients: generous, because CI shares 2 cores with other test runs
+    /// and a client start has been seen to take over 10 s there.
+    /// </summary>
+    public const string ConnectTimeoutSeconds = "30";
+
     /// <summary>The client's connection arguments followed by <paramref name="arguments"/>.</summary>
-    public string[] ClientArguments(params string[] arguments) => ["--data", DataDirectory, .. arguments];
+    public string[] ClientArguments(params string[] arguments)
+        => [.. _clientConnection, "--connect-timeout", ConnectTimeoutSeconds, .. arguments];
 
     /// <summary>Runs the real client once against this cluster.</summary>
     public Task<CliResult> RunClientAsync(params string[] arguments) => ClientCli.RunAsync(ClientArguments(arguments));

@@ -11,11 +11,14 @@ public sealed class SiloProcess : IDisposable
 {
     private const int OutputLinesKept = 200;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly IReadOnlyList<string> _extraArguments;
     private Process? _process;
 
-    /// <summary>Creates (does not start) silo <paramref name="index"/>.</summary>
-    public SiloProcess(int index, int siloPort, int gatewayPort, string dataDirectory)
+    /// <summary>Creates (does not start) silo <paramref name="index"/>; <paramref name="extraArguments"/>
+    /// (e.g. <c>--Storage:Provider=postgres</c>) follow the <c>run</c> options.</summary>
+    public SiloProcess(int index, int siloPort, int gatewayPort, string dataDirectory, IReadOnlyList<string>? extraArguments = null)
     {
+        _extraArguments = extraArguments ?? [];
         Index = index;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
@@ -52,7 +55,9 @@ public sealed class SiloProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (string argument in (string[])["run", "--name", Name, "--silo-port", $"{SiloPort}", "--gateway-port", $"{GatewayPort}", "--data", DataDirectory])
+        // --exit-with-parent: the silo stops when its stdin pipe closes, so even a test host killed
+        // mid-run leaves no orphan silo behind.
+        foreach (string argument in (string[])["run", "--name", Name, "--silo-port", $"{SiloPort}", "--gateway-port", $"{GatewayPort}", "--data", DataDirectory, "--exit-with-parent", .. _extraArguments])
         {
             start.ArgumentList.Add(argument);
         }

@@ -1,0 +1,3 @@
+using RaftOrleans.Bench.Cli;
+
+return await new BenchCommandLine().RunAsync(args);

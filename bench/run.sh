@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# The whole comparison in one command: builds Release, then for RaftOrleans (3 silo processes),
+# etcd (3 members) and the unreplicated baseline (1 silo, 1 grain) on loopback, sweeps puts over
+# 1/16/64/256 clients and linearizable gets at 64, measures failover (kill -9 of the leader, then of
+# a follower), and writes summary.md (table with ratios) and PNG charts into the results folder.
+#
+#   bench/run.sh                     full run (about 15-25 min on 2 cores)
+#   DURATION=3 WARMUP=1 PUT_CLIENTS="1 64" TRIALS=1 bench/run.sh     a short smoke run
+#
+# Settings (environment): DURATION WARMUP (s, per load run), PUT_CLIENTS, GET_CLIENTS, TRIALS,
+# TARGETS (subset of "raftorleans etcd baseline"), RESULTS (folder; default bench/results/<time>),
+# BASE_PORT (default 41000: silos 41111.., gateways 41001.., etcd 42379../42380.., baseline 41211/41201).
+# Every process started here is stopped on exit, Ctrl+C included. Exit code 0 when every step ran.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+duration="${DURATION:-10}"
+warmup="${WARMUP:-2}"
+put_clients="${PUT_CLIENTS:-1 16 64 256}"
+get_clients="${GET_CLIENTS:-64}"
+trials="${TRIALS:-5}"
+targets="${TARGETS:-raftorleans etcd baseline}"
+base="${BASE_PORT:-41000}"
+results="${RESULTS:-bench/results/$(date +%Y%m%d-%H%M%S)}"
+mkdir -p "$results" && results="$(cd "$results" && pwd)"
+# Generous bound on one load run: connect + preload + warm-up + measure.
+run_timeout=$(( ${duration%.*} + ${warmup%.*} + 180 ))
+failover_timeout=$(( trials * 240 + 60 ))
+
+export BENCH_PIDS="$results/pids"
+export BENCH_SILO_BIN="$root/silo/RaftOrleans.Silo/bin/Release/net10.0/raftkv-silo"
+export BENCH_RAFT_DATA="$results/raftorleans-data"
+export BENCH_SILO_PORT=$((base + 111)) BENCH_GATEWAY_PORT=$((base + 1))
+export BENCH_ETCD_DIR="$results/etcd-data"
+export BENCH_ETCD_CLIENT_PORT=$((base + 1379)) BENCH_ETCD_PEER_PORT=$((base + 1389))
+baseline_silo_port=$((base + 211)) baseline_gateway_port=$((base + 201))
+bench_bin="$root/bench/RaftOrleans.Bench/bin/Release/net10.0/raftkv-bench"
+members="$root/bench/members.sh"
+mkdir -p "$BENCH_PIDS" "$BENCH_RAFT_DATA" "$BENCH_ETCD_DIR"
+log="$results/run.log"
+
+say() { echo "== $*" | tee -a "$log" >&2; }
+
+# Stops every process whose pid file is in $BENCH_PIDS: SIGTERM, up to 15 s, then SIGKILL.
+stop_members() {
+  local pids=() f pid
+  for f in "$BENCH_PIDS"/*.pid; do
+    [[ -f "$f" ]] || continue
+    pid="$(cat "$f")"; rm -f "$f"
+    [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && { kill -TERM "$pid" 2>/dev/null || true; pids+=("$pid"); }
+  done
+  local deadline=$((SECONDS + 15))
+  for pid in "${pids[@]}"; do
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+}
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  stop_members
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+check_ports() {
+  local p
+  for p in "$@"; do
+    if port_busy "$p"; then echo "port $p on 127.0.0.1 is in use; set BASE_PORT to another range" >&2; exit 1; fi
+  done
+}
+
+failed_steps=0
+# One bounded step of the benchmark; a failed step is reported and counted, and the run goes on.
+bench() {
+  if ! timeout --kill-after=10 "$1" "$bench_bin" "${@:2}" | tee -a "$log"; then
+    failed_steps=$((failed_steps + 1))
+    say "FAILED: raftkv-bench ${*:2}"
+    return 1
+  fi
+}
+
+# Load sweeps through the same generator for one target; $@ = target options.
+sweep() {
+  local target=$1; shift
+  local c
+  for c in $put_clients; do
+    bench "$run_timeout" run --target "$target" "$@" --workload put --clients "$c" --duration "$duration" --warmup "$warmup" --out "$results" || true
+  done
+  for c in $get_clients; do
+    bench "$run_timeout" run --target "$target" "$@" --workload get --clients "$c" --duration "$duration" --warmup "$warmup" --out "$results" || true
+  done
+}
+
+failover() {
+  local target=$1 kind=$2 pidfile=$3; shift 3
+  local victim
+  for victim in leader follower; do
+    # A 2 s per-write deadline: a write stuck behind a killed gateway frees its probe slot quickly
+    # (the probe keeps at most 32 writes in flight), so the probe measures the cluster, not a client timeout.
+    bench "$failover_timeout" failover --target "$target" "$@" --kill "$victim" --trials "$trials" --timeout 2 \
+      --pid-file "$pidfile" --restart-command "$members $kind {name}" --out "$results" || true
+  done
+}
+
+say "results: $results"
+say "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+say "building Release (raftkv-silo, raftkv-bench)"
+dotnet build silo/RaftOrleans.Silo/RaftOrleans.Silo.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >>"$log"
+dotnet build bench/RaftOrleans.Bench/RaftOrleans.Bench.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >>"$log"
+
+for target in $targets; do
+  case "$target" in
+    raftorleans)
+      check_ports $BENCH_SILO_PORT $((BENCH_SILO_PORT + 1)) $((BENCH_SILO_PORT + 2)) $BENCH_GATEWAY_PORT $((BENCH_GATEWAY_PORT + 1)) $((BENCH_GATEWAY_PORT + 2))
+      say "RaftOrleans: starting silo1..3 (data $BENCH_RAFT_DATA)"
+      for i in 1 2 3; do "$members" silo "silo$i"; done
+      opts=(--data "$BENCH_RAFT_DATA" --cluster-id raftkv-bench --service-id raftkv-bench)
+      bench 200 wait --target raftorleans "${opts[@]}" --deadline 180 || { stop_members; continue; }
+      sweep raftorleans "${opts[@]}"
+      failover raftorleans silo "$BENCH_PIDS/{name}.pid" "${opts[@]}"
+      stop_members
+      ;;
+    etcd)
+      if ! command -v etcd >/dev/null; then
+        say "etcd missing: installing Debian's etcd-server"
+        apt-get install -y etcd-server >>"$log" 2>&1 || { apt-get update >>"$log" 2>&1 && apt-get install -y etcd-server >>"$log" 2>&1; }
+      fi
+      check_ports $BENCH_ETCD_CLIENT_PORT $((BENCH_ETCD_CLIENT_PORT + 1)) $((BENCH_ETCD_CLIENT_PORT + 2)) $BENCH_ETCD_PEER_PORT $((BENCH_ETCD_PEER_PORT + 1)) $((BENCH_ETCD_PEER_PORT + 2))
+      say "etcd $(etcd --version | head -1 | awk '{print $3}'): starting etcd1..3 (data $BENCH_ETCD_DIR)"
+      for i in 1 2 3; do "$members" etcd "etcd$i"; done
+      endpoints="http://127.0.0.1:$BENCH_ETCD_CLIENT_PORT,http://127.0.0.1:$((BENCH_ETCD_CLIENT_PORT + 1)),http://127.0.0.1:$((BENCH_ETCD_CLIENT_PORT + 2))"
+      bench 200 wait --target etcd --endpoints "$endpoints" --deadline 180 || { stop_members; continue; }
+      sweep etcd --endpoints "$endpoints"
+      failover etcd etcd "$BENCH_PIDS/{name}.pid" --endpoints "$endpoints"
+      stop_members
+      ;;
+    baseline)
+      check_ports $baseline_silo_port $baseline_gateway_port
+      say "baseline: starting one silo hosting the single SQLite-persisted grain"
+      "$bench_bin" baseline-silo --data "$results/baseline-data" --silo-port $baseline_silo_port --gateway-port $baseline_gateway_port \
+        >>"$results/baseline-silo.log" 2>&1 </dev/null &
+      echo $! >"$BENCH_PIDS/baseline.pid"
+      opts=(--gateway "127.0.0.1:$baseline_gateway_port")
+      bench 200 wait --target baseline "${opts[@]}" --deadline 180 || { stop_members; continue; }
+      sweep baseline "${opts[@]}"
+      stop_members
+      ;;
+    *) echo "unknown target '$target' in TARGETS" >&2; exit 2 ;;
+  esac
+done
+
+say "report"
+"$bench_bin" report --results "$results" | tee -a "$log"
+if ((failed_steps > 0)); then say "$failed_steps step(s) failed: see $log"; exit 1; fi

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Configuration;
+using RaftOrleans.Grains.AdoNet;
+using RaftOrleans.Grains.Hosting;
+
+namespace RaftOrleans.Silo.Hosting;
+
+/// <summary>
+/// The checks of the configured backends and replica layout, run by <c>run</c> before Orleans starts.
+/// </summary>
+public static class BackendStartupChecks
+{
+    /// <summary>Validates backends, the silo name and the replica count; throws <see cref="StartupException"/>.</summary>
+    public static async Task RunAsync(IConfiguration configuration, SiloHostOptions options)
+    {
+        var clustering = SiloHostFactory.ReadBackend(configuration, BackendSettings.ClusteringSectionName);
+        var storage = SiloHostFactory.ReadBackend(configuration, BackendSettings.StorageSectionName);
+        if (clustering.Provider == BackendProvider.Postgres)
+        {
+            var parts = SqliteSchemaParts.Clustering | SqliteSchemaParts.Reminders;
+            await PostgreSqlStartupChecks.VerifyAsync("clustering database", clustering.ConnectionString!, parts);
+            await PostgreSqlStartupChecks.EnsureSiloNameFreeAsync(clustering.ConnectionString!, options.ClusterId, options.Name);
+        }
+        if (storage.Provider == BackendProvider.Postgres)
+        {
+            await PostgreSqlStartupChecks.VerifyAsync("storage database", storage.ConnectionString!, SqliteSchemaParts.Storage);
+        }
+        CheckReplicaLayout(configuration, options);
+    }
+
+    /// <summary>
+    /// Replica i of every group lives on the silo named <c>{prefix}{i}</c>: a replica count below 1 is an
+    /// error; a silo whose name is not one of those hosts no replica (it still runs grains and gateways, so
+    /// this is a warning on stderr): usually a typo, or fewer named silos than the replica count needs.
+    /// </summary>
+    public static void CheckReplicaLayout(IConfiguration configuration, SiloHostOptions options)
+    {
+        var raft = new RaftKeyValueOptions();
+        configuration.GetSection(RaftKeyValueOptions.SectionName).Bind(raft);
+        if (raft.ReplicaCount < 1)
+        {
+            throw new StartupException(SiloExitCodes.BadConfiguration, $"RaftKeyValue:ReplicaCount {raft.ReplicaCount} must be at least 1");
+        }
+        var hosts = Enumerable.Range(1, raft.ReplicaCount).Select(raft.SiloNameFor).ToList();
+        if (!hosts.Contains(options.Name))
+        {
+            Console.Error.WriteLine(
+                $"raftkv-silo: warning: silo '{options.Name}' hosts no replica: with RaftKeyValue:ReplicaCount {raft.ReplicaCount} the replicas live on "
+                + $"{string.Join(", ", hosts)}; name the silos that way or change the replica count");
+        }
+    }
+}
