@@ -15,6 +15,9 @@ public sealed class FaultSchedule
         Phase = phase;
     }
 
+    /// <summary>True for an Alone schedule: each fault starts only once the one before healed.</summary>
+    public bool Sequential => Phase > TimeSpan.Zero;
+
     /// <summary>The faults, in start order.</summary>
     public IReadOnlyList<FaultEvent> Events { get; }
 

@@ -35,8 +35,35 @@ public sealed class ScheduledNemesis
         get { lock (_gate) return _errors.ToArray(); }
     }
 
-    /// <summary>Runs the schedule until its end or <paramref name="stop"/>; faults in effect then heal at once.</summary>
-    public Task RunAsync(CancellationToken stop) => Task.WhenAll(_schedule.Events.Select(e => RunEventAsync(e, stop)));
+    /// <summary>How long past its planned end a write fault that has not fired yet stays armed: a
+    /// write fault takes effect only when its replica writes, and a cluster may be idle a while (a
+    /// killed silo's clients wait for their deadline).</summary>
+    public static readonly TimeSpan ArmedGrace = TimeSpan.FromSeconds(15);
+
+    /// <summary>Pause between one fault's heal and the next fault of a sequential schedule.</summary>
+    public static readonly TimeSpan SequentialGap = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>
+    /// Runs the schedule until its end or <paramref name="stop"/>; faults in effect then heal at once.
+    /// A sequential schedule runs each fault only after the one before healed (plus
+    /// <see cref="SequentialGap"/>), so faults never overlap even when one runs long.
+    /// </summary>
+    public async Task RunAsync(CancellationToken stop)
+    {
+        if (!_schedule.Sequential)
+        {
+            await Task.WhenAll(_schedule.Events.Select(e => RunEventAsync(e, e.At, stop)));
+            return;
+        }
+        var free = TimeSpan.Zero;
+        foreach (var e in _schedule.Events)
+        {
+            if (stop.IsCancellationRequested) return;
+            var start = e.At > free ? e.At : free;
+            await RunEventAsync(e, start, stop);
+            free = _clock.Elapsed + SequentialGap;
+        }
+    }
 
     /// <summary>Heals everything, whoever caused it: resumes pauses, heals the network, clears storage
     /// faults, restarts every silo that is down.</summary>
@@ -51,24 +78,28 @@ public sealed class ScheduledNemesis
         _log.Write(down.Count == 0 ? "healed everything" : $"healed everything; restarted replicas {string.Join(", ", down)}");
     }
 
-    private async Task RunEventAsync(FaultEvent e, CancellationToken stop)
+    private async Task RunEventAsync(FaultEvent e, TimeSpan start, CancellationToken stop)
     {
-        if (!await DelayUntilAsync(e.At, stop)) return;
-        Func<Task>? heal;
+        if (!await DelayUntilAsync(start, stop)) return;
+        Injected? injected;
         try
         {
-            heal = await ApplyAsync(e, new Random(e.Variant));
+            injected = await ApplyAsync(e, new Random(e.Variant));
         }
         catch (Exception ex)
         {
             Error($"#{e.Id} {e.Spec}: could not inject: {ex.GetBaseException().GetType().Name}: {ex.GetBaseException().Message}");
             return;
         }
-        if (heal is null) return;
-        await DelayUntilAsync(e.End, stop);
+        if (injected is null) return;
+        if (await DelayUntilAsync(start + e.Duration, stop) && injected.Fired is { } fired)
+        {
+            var deadline = start + e.Duration + ArmedGrace;
+            while (!fired() && _clock.Elapsed < deadline && await DelayUntilAsync(_clock.Elapsed + TimeSpan.FromMilliseconds(100), stop)) { }
+        }
         try
         {
-            await heal();
+            await injected.Heal();
         }
         catch (Exception ex)
         {
@@ -92,7 +123,7 @@ public sealed class ScheduledNemesis
     }
 
     /// <summary>Injects <paramref name="e"/>; returns how to heal it, or null when it was skipped.</summary>
-    private async Task<Func<Task>?> ApplyAsync(FaultEvent e, Random random)
+    private async Task<Injected?> ApplyAsync(FaultEvent e, Random random)
     {
         var n = _cluster.ReplicaCount;
         var network = _cluster.Network;
@@ -113,12 +144,12 @@ public sealed class ScheduledNemesis
                     return Skip(e, $"silo of replica {r} was already down");
                 }
                 _log.Took(e, $"{(graceful ? "stopped" : "killed")} {RaftTestCluster.SiloName(r)} ({role}) in {took.ElapsedMilliseconds} ms");
-                return async () =>
+                return new Injected(async () =>
                 {
                     await _cluster.RestartReplicaSiloAsync(r);
                     Undoom(r);
                     _log.Write($"#{e.Id} healed: restarted {RaftTestCluster.SiloName(r)}");
-                };
+                });
             }
             case FaultKind.Isolate:
             {
@@ -184,15 +215,15 @@ public sealed class ScheduledNemesis
                 if (failed) storage.FailNextWrites(silo, count);
                 else storage.CrashAfterNextWrite(silo);
                 _log.Write($"#{e.Id} {e.Spec}: armed: " + (failed ? $"next {count} storage writes of replica {r} ({role}) fail" : $"replica {r} ({role}) crashes after its next storage write lands"));
-                return () =>
+                bool Fired() => storage.Fired(silo) > firedBefore;
+                return new Injected(() =>
                 {
                     // It took effect only if a write came while it was armed.
-                    var fired = storage.Fired(silo) > firedBefore;
                     storage.DisarmWrites(silo);
-                    if (fired) _log.Took(e, "fired; healed");
+                    if (Fired()) _log.Took(e, "fired; healed");
                     else _log.Write($"#{e.Id} healed: did not fire (no write)");
                     return Task.CompletedTask;
-                };
+                }, Fired);
             }
             case FaultKind.KillAfterWrite:
             {
@@ -202,10 +233,11 @@ public sealed class ScheduledNemesis
                 var firedBefore = storage.Fired(silo);
                 storage.KillSiloAfterNextWrite(silo);
                 _log.Write($"#{e.Id} {e.Spec}: armed: {silo} ({role}) is killed after its next storage write lands");
-                return async () =>
+                bool Fired() => storage.Fired(silo) > firedBefore;
+                return new Injected(async () =>
                 {
-                    var fired = storage.Fired(silo) > firedBefore;
                     storage.DisarmWrites(silo);
+                    var fired = Fired();
                     if (fired)
                     {
                         // The kill runs on its own once the write lands; wait for it before restarting.
@@ -216,7 +248,7 @@ public sealed class ScheduledNemesis
                     Undoom(r);
                     if (fired) _log.Took(e, $"{silo} was killed after a write; healed: restarted");
                     else _log.Write($"#{e.Id} healed: did not fire (no write)");
-                };
+                }, Fired);
             }
             case FaultKind.Pause:
             {
@@ -230,14 +262,14 @@ public sealed class ScheduledNemesis
         }
     }
 
-    private Func<Task> Heal(FaultEvent e, Action heal) => () =>
+    private Injected Heal(FaultEvent e, Action heal) => new(() =>
     {
         heal();
         _log.Write($"#{e.Id} healed");
         return Task.CompletedTask;
-    };
+    });
 
-    private Func<Task>? Skip(FaultEvent e, string why)
+    private Injected? Skip(FaultEvent e, string why)
     {
         _log.Write($"#{e.Id} {e.Spec}: skipped: {why}");
         return null;
@@ -284,4 +316,9 @@ public sealed class ScheduledNemesis
         _log.Write("ERROR " + text);
         lock (_gate) _errors.Add(text);
     }
+
+    /// <summary>A fault in effect.</summary>
+    /// <param name="Heal">Undoes it.</param>
+    /// <param name="Fired">For a fault that waits for something (a write): whether it happened yet.</param>
+    private sealed record Injected(Func<Task> Heal, Func<bool>? Fired = null);
 }

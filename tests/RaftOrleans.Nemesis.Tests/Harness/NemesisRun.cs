@@ -64,6 +64,7 @@ public static class NemesisRun
             failures.AddRange(Adequacy(plan, recorder.Snapshot(), log));
             messages = (cluster.Network.Dropped, cluster.Network.Delayed);
             progress($"{plan}: outcomes: {stats}");
+            progress($"{plan}: checker: {verification.Checker}");
             progress($"{plan}: what the nemesis did:\n{log}");
             if (Environment.GetEnvironmentVariable("RAFTKV_NEMESIS_SILO_LOG") is { Length: > 0 } siloLog) File.WriteAllLines(siloLog, cluster.Logs.Recent(2000));
         }
@@ -113,7 +114,15 @@ public static class NemesisRun
         {
             workload.Start();
             var faults = nemesis.RunAsync(stop.Token);
-            await Task.Delay(plan.Duration);
+            if (plan.Schedule.Sequential)
+            {
+                // An Alone run lasts as long as its faults take (a write fault waits for a write), within bounds.
+                await Task.WhenAny(faults, Task.Delay(plan.Duration + ScheduledNemesis.ArmedGrace * 4));
+            }
+            else
+            {
+                await Task.Delay(plan.Duration);
+            }
             stop.Cancel();
             await faults;
         }
