@@ -35,6 +35,7 @@ public sealed class RaftTestCluster : IAsyncDisposable
 
     private readonly Dictionary<int, InProcessSiloHandle> _silos = [];
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private readonly List<Task> _disposals = [];
     private bool _disposed;
 
     private RaftTestCluster(RaftTestClusterOptions options, string dataDirectory, string serviceId, InProcessTestCluster cluster, Controls controls)
@@ -105,7 +106,13 @@ public sealed class RaftTestCluster : IAsyncDisposable
         // Trace files per silo cost disk I/O the replicas' storage competes with; the sink keeps what matters.
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((siloOptions, silo) => ConfigureSilo(silo, InstanceNumber(siloOptions.SiloName), options, dataDirectory, controls));
-        builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ClientResponseTimeout));
+        builder.ConfigureClient(client =>
+        {
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ClientResponseTimeout);
+            // A killed in-process silo's connections stay open until it is disposed, so the client
+            // learns of its death from membership: refresh the gateway list often (default 1 min).
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+        });
         var cluster = builder.Build();
         await cluster.DeployAsync();
         var result = new RaftTestCluster(options with { DataDirectory = dataDirectory, ServiceId = serviceId }, dataDirectory, serviceId, cluster, controls);
@@ -213,9 +220,18 @@ public sealed class RaftTestCluster : IAsyncDisposable
             {
                 if (!_silos.Remove(replica, out handle)) return false;
             }
-            // Test-host silos started after deployment are not in its list; Kill/Stop work on any handle.
-            if (graceful) await Cluster.StopSiloAsync(handle);
-            else await Cluster.KillSiloAsync(handle);
+            // Test-host silos started after deployment are not in its list; Stop works on any handle.
+            if (graceful)
+            {
+                await Cluster.StopSiloAsync(handle);
+                return true;
+            }
+            // The test host's kill also disposes the silo, and that waits for requests still running in
+            // its activations (a gateway retry loop runs to its deadline: measured 8 s), while a real
+            // crash waits for nothing. So: stop hard now, dispose in the background. A restart may
+            // overlap the zombie's last moments; storage ETags fence any write it still makes.
+            await handle.StopSiloAsync(stopGracefully: false);
+            lock (_disposals) _disposals.Add(Task.Run(async () => await handle.DisposeAsync()));
             return true;
         }
         finally
@@ -369,6 +385,9 @@ public sealed class RaftTestCluster : IAsyncDisposable
             // Restarted silos are not in the test host's list, so it would not stop them: kill every
             // silo this fixture runs, then let the host dispose its client.
             await Task.WhenAll(running.Select(handle => Cluster.KillSiloAsync(handle)));
+            Task[] disposals;
+            lock (_disposals) disposals = _disposals.ToArray();
+            await Task.WhenAll(disposals);
             await Cluster.DisposeAsync();
         }
         catch (Exception)

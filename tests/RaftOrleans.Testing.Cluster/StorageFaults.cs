@@ -56,6 +56,12 @@ public sealed class StorageFaults(int seed = 0)
         lock (_gate) RulesFor(silo).After = AfterWrite.KillSilo;
     }
 
+    /// <summary>Write faults (failed writes, crashes and kills after a write) that fired on <paramref name="silo"/> so far.</summary>
+    public long Fired(string silo)
+    {
+        lock (_gate) return _bySilo.TryGetValue(silo, out var r) ? r.Fired : 0;
+    }
+
     /// <summary>True while a write fault on <paramref name="silo"/> is armed and has not fired yet.</summary>
     public bool WriteFaultArmed(string silo)
     {
@@ -85,13 +91,22 @@ public sealed class StorageFaults(int seed = 0)
     /// <summary>Removes every fault on <paramref name="silo"/>.</summary>
     public void Clear(string silo)
     {
-        lock (_gate) _bySilo.Remove(silo);
+        lock (_gate)
+        {
+            if (!_bySilo.TryGetValue(silo, out var r)) return;
+            r.Latency = null;
+            r.FailWrites = 0;
+            r.After = AfterWrite.None;
+        }
     }
 
     /// <summary>Removes every fault.</summary>
     public void ClearAll()
     {
-        lock (_gate) _bySilo.Clear();
+        lock (_gate)
+        {
+            foreach (var silo in _bySilo.Keys.ToArray()) Clear(silo);
+        }
     }
 
     internal TimeSpan NextLatency(string silo)
@@ -110,6 +125,7 @@ public sealed class StorageFaults(int seed = 0)
         {
             if (!_bySilo.TryGetValue(silo, out var r) || r.FailWrites == 0) return false;
             r.FailWrites--;
+            r.Fired++;
             FailedWrites++;
             return true;
         }
@@ -122,6 +138,7 @@ public sealed class StorageFaults(int seed = 0)
             if (!_bySilo.TryGetValue(silo, out var r) || r.After == AfterWrite.None) return AfterWrite.None;
             var after = r.After;
             r.After = AfterWrite.None;
+            r.Fired++;
             if (after == AfterWrite.Crash) CrashesAfterWrite++;
             else KillsAfterWrite++;
             return after;
@@ -139,6 +156,7 @@ public sealed class StorageFaults(int seed = 0)
         public (TimeSpan Min, TimeSpan Max)? Latency;
         public int FailWrites;
         public AfterWrite After;
+        public long Fired;
     }
 
     internal enum AfterWrite

@@ -11,7 +11,8 @@ namespace RaftOrleans.Nemesis.Tests.Checks;
 /// <param name="Undecided">Keys the checker could not decide within its budget.</param>
 /// <param name="LostWrites">Acknowledged writes missing from the final state without a later overwrite.</param>
 /// <param name="LogEntries">Entries in the longest durable log.</param>
-public sealed record Verification(IReadOnlyList<string> Failures, int Violations, int Undecided, int LostWrites, long LogEntries);
+/// <param name="Checker">The linearizability checker's summary line (operations, keys, search steps).</param>
+public sealed record Verification(IReadOnlyList<string> Failures, int Violations, int Undecided, int LostWrites, long LogEntries, string Checker);
 
 /// <summary>
 /// The checks every run ends with, once faults are healed and clients stopped: the replicas
@@ -42,7 +43,8 @@ public static class EndOfRun
             result.Keys.Count(k => k.Verdict == LinearizabilityVerdict.NotLinearizable),
             result.Keys.Count(k => k.Verdict == LinearizabilityVerdict.Undecided),
             lost.Count,
-            logEntries);
+            logEntries,
+            result.Explanation.Split('\n')[0].TrimEnd());
     }
 
     /// <summary>Reads every key through the gateway (linearizable), recording each read in the history;

@@ -15,6 +15,9 @@ public sealed class FaultSchedule
         Phase = phase;
     }
 
+    /// <summary>True for an Alone schedule: each fault starts only once the one before healed.</summary>
+    public bool Sequential => Phase > TimeSpan.Zero;
+
     /// <summary>The faults, in start order.</summary>
     public IReadOnlyList<FaultEvent> Events { get; }
 
@@ -50,7 +53,7 @@ public sealed class FaultSchedule
                 length = MinimumPause;
             }
             events.Add(new FaultEvent(events.Count, at, spec, length, random.Next()));
-            at += TimeSpan.FromSeconds(0.3 + random.NextDouble() * 1.7);
+            at += TimeSpan.FromSeconds(0.5 + random.NextDouble() * 2);
         }
         return new FaultSchedule(events, TimeSpan.Zero);
     }

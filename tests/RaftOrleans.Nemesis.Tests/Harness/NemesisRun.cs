@@ -38,9 +38,7 @@ public static class NemesisRun
         var clock = new Stopwatch();
         var log = new FaultLog(clock);
         var details = new StringBuilder();
-        var linearizability = (Violations: 0, Undecided: 0);
-        var lost = 0;
-        long logEntries = 0;
+        Verification? verification = null;
         (long, long) messages = (0, 0);
 
         progress($"{plan}: starting cluster");
@@ -55,46 +53,18 @@ public static class NemesisRun
         try
         {
             await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(60));
-            var nemesis = new ScheduledNemesis(cluster, plan.Schedule, log, clock);
-            var workload = new ClientWorkload(plan.Clients, plan.Seed, plan.Keys, () => cluster.Store, recorder, stats, ClientDeadline);
-
             progress($"{plan}: workload and faults for {plan.Duration.TotalSeconds:0.#} s");
-            clock.Start();
-            using (var stop = new CancellationTokenSource())
-            {
-                workload.Start();
-                var faults = nemesis.RunAsync(stop.Token);
-                await Task.Delay(plan.Duration);
-                stop.Cancel();
-                await faults;
-            }
-            await nemesis.HealAllAsync();
-            await workload.StopAsync(RequestTimeout + TimeSpan.FromSeconds(2));
-            log.Write($"workload stopped: {stats.Invoked} operations");
-            failures.AddRange(nemesis.Errors.Select(e => "nemesis: " + e));
-            failures.AddRange(stats.Unexpected.Select(u => "unexpected answer: " + u));
+            failures.AddRange(await RunUnderFaultsAsync(cluster, plan, recorder, stats, log, clock));
 
             progress($"{plan}: converging and checking {recorder.Count} operations");
             var keys = Enumerable.Range(0, plan.Keys).Select(WorkloadClient.KeyName).ToList();
-            var verification = await EndOfRun.VerifyAsync(cluster, recorder, keys, ClientDeadline);
-            failures.AddRange(verification.Failures);
-            linearizability = (verification.Violations, verification.Undecided);
-            lost = verification.LostWrites;
-            logEntries = verification.LogEntries;
+            verification = await EndOfRun.VerifyAsync(cluster, recorder, keys, ClientDeadline);
             log.Write("checked");
-
-            var history = recorder.Snapshot();
-            var acknowledged = history.Count(op => op.Outcome == HistoryOutcome.Ok && op.Kind is HistoryOpKind.Put or HistoryOpKind.Cas);
-            if (acknowledged < MinimumAcknowledgedWrites)
-            {
-                failures.Add($"only {acknowledged} writes were acknowledged (at least {MinimumAcknowledgedWrites} expected): the run exercised too little to prove anything");
-            }
-            if (plan.Mode == FaultMode.Alone)
-            {
-                var missing = plan.Schedule.Events.Select(e => e.Spec.ToString()).Where(spec => !log.Injected.ContainsKey(spec)).ToList();
-                if (missing.Count > 0) failures.Add($"faults that never took effect: {string.Join(", ", missing)}");
-            }
+            failures.AddRange(verification.Failures);
+            failures.AddRange(Adequacy(plan, recorder.Snapshot(), log));
             messages = (cluster.Network.Dropped, cluster.Network.Delayed);
+            progress($"{plan}: outcomes: {stats}");
+            progress($"{plan}: checker: {verification.Checker}");
             progress($"{plan}: what the nemesis did:\n{log}");
             if (Environment.GetEnvironmentVariable("RAFTKV_NEMESIS_SILO_LOG") is { Length: > 0 } siloLog) File.WriteAllLines(siloLog, cluster.Logs.Recent(2000));
         }
@@ -123,14 +93,59 @@ public static class NemesisRun
             Indeterminate = stats.Indeterminate,
             Outcomes = stats.ToString(),
             Faults = log.Injected,
-            LinearizabilityViolations = linearizability.Violations,
-            UndecidedKeys = linearizability.Undecided,
-            LostWrites = lost,
-            LogEntries = logEntries,
+            LinearizabilityViolations = verification?.Violations ?? 0,
+            UndecidedKeys = verification?.Undecided ?? 0,
+            LostWrites = verification?.LostWrites ?? 0,
+            LogEntries = verification?.LogEntries ?? 0,
             Messages = messages,
             Elapsed = wall.Elapsed,
             Details = details.ToString(),
         };
+    }
+
+    /// <summary>Runs the clients and the fault schedule for the plan's duration, heals everything and
+    /// stops the clients. Returns what went wrong on the way (nemesis errors, answers no correct store gives).</summary>
+    private static async Task<IEnumerable<string>> RunUnderFaultsAsync(RaftTestCluster cluster, RunPlan plan, HistoryRecorder recorder, WorkloadStats stats, FaultLog log, Stopwatch clock)
+    {
+        var nemesis = new ScheduledNemesis(cluster, plan.Schedule, log, clock);
+        var workload = new ClientWorkload(plan.Clients, plan.Seed, plan.Keys, () => cluster.Store, recorder, stats, ClientDeadline);
+        clock.Start();
+        using (var stop = new CancellationTokenSource())
+        {
+            workload.Start();
+            var faults = nemesis.RunAsync(stop.Token);
+            if (plan.Schedule.Sequential)
+            {
+                // An Alone run lasts as long as its faults take (a write fault waits for a write), within bounds.
+                await Task.WhenAny(faults, Task.Delay(plan.Duration + ScheduledNemesis.ArmedGrace * 4));
+            }
+            else
+            {
+                await Task.Delay(plan.Duration);
+            }
+            stop.Cancel();
+            await faults;
+        }
+        await nemesis.HealAllAsync();
+        // Requests in flight get the gateway's whole deadline to finish once the cluster is whole again.
+        await workload.StopAsync(RequestTimeout + TimeSpan.FromSeconds(2));
+        log.Write($"workload stopped: {stats.Invoked} operations");
+        return nemesis.Errors.Select(e => "nemesis: " + e).Concat(stats.Unexpected.Select(u => "unexpected answer: " + u)).ToList();
+    }
+
+    /// <summary>A run that exercised too little proves nothing: it fails instead of passing vacuously.</summary>
+    private static IEnumerable<string> Adequacy(RunPlan plan, IReadOnlyList<HistoryOperation> history, FaultLog log)
+    {
+        var acknowledged = history.Count(op => op.Outcome == HistoryOutcome.Ok && op.Kind is HistoryOpKind.Put or HistoryOpKind.Cas);
+        if (acknowledged < MinimumAcknowledgedWrites)
+        {
+            yield return $"only {acknowledged} writes were acknowledged (at least {MinimumAcknowledgedWrites} expected): the run exercised too little to prove anything";
+        }
+        if (plan.Mode == FaultMode.Alone)
+        {
+            var missing = plan.Schedule.Events.Select(e => e.Spec.ToString()).Where(spec => !log.Injected.ContainsKey(spec)).ToList();
+            if (missing.Count > 0) yield return $"faults that never took effect: {string.Join(", ", missing)}";
+        }
     }
 
     private static string WriteArtifacts(RaftTestCluster cluster, HistoryRecorder recorder, FaultLog log)

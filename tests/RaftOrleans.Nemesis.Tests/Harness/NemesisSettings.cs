@@ -44,7 +44,8 @@ public sealed record NemesisSettings
     {
         var d = new NemesisSettings();
         var clients = Int("RAFTKV_NEMESIS_CLIENTS") ?? d.Clients;
-        if (clients < 5) throw new ArgumentException($"RAFTKV_NEMESIS_CLIENTS must be at least 5, was {clients}.");
+        // A client that gives up on an operation continues as process id + 1000 (see WorkloadClient).
+        if (clients is < 5 or >= 1000) throw new ArgumentException($"RAFTKV_NEMESIS_CLIENTS must be 5..999, was {clients}.");
         var replicas = Int("RAFTKV_NEMESIS_REPLICAS");
         if (replicas is { } r && (r < 3 || r % 2 == 0)) throw new ArgumentException($"RAFTKV_NEMESIS_REPLICAS must be odd and at least 3, was {r}.");
         return d with

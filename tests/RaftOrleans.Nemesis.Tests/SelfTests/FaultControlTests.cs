@@ -108,6 +108,7 @@ public sealed class FaultControlTests
         faults.DisarmWrites("silo2");
         await new FaultInjectingGrainStorage(inner, faults, "silo2").WriteStateAsync("s", grain, state);
         Assert.Equal((4, 2L, 1L, 1L), (inner.Writes, faults.FailedWrites, faults.CrashesAfterWrite, faults.KillsAfterWrite));
+        Assert.Equal((4L, 0L), (faults.Fired("silo1"), faults.Fired("silo2")));
     }
 
     private sealed class CountingStorage : IGrainStorage
