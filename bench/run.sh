@@ -7,7 +7,8 @@
 #   bench/run.sh                     full run (about 15-25 min on 2 cores)
 #   DURATION=3 WARMUP=1 PUT_CLIENTS="1 64" TRIALS=1 bench/run.sh     a short smoke run
 #
-# Settings (environment): DURATION WARMUP (s, per load run), PUT_CLIENTS, GET_CLIENTS, TRIALS,
+# Settings (environment): DURATION WARMUP (s, per load run), PRIME (s of unmeasured mixed load before a
+# target's sweep, default 10; 0 = none), PUT_CLIENTS, GET_CLIENTS, TRIALS,
 # TARGETS (subset of "raftorleans etcd baseline"), RESULTS (folder; default bench/results/<time>),
 # BASE_PORT (default 41000: silos 41111.., gateways 41001.., etcd 42379../42380.., baseline 41211/41201).
 # Every process started here is stopped on exit, Ctrl+C included. Exit code 0 when every step ran.
@@ -19,6 +20,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 duration="${DURATION:-10}"
 warmup="${WARMUP:-2}"
+prime="${PRIME:-10}"
 put_clients="${PUT_CLIENTS:-1 16 64 256}"
 get_clients="${GET_CLIENTS:-64}"
 trials="${TRIALS:-5}"
@@ -89,6 +91,12 @@ bench() {
 sweep() {
   local target=$1; shift
   local c
+  # Priming, not measured: a fresh .NET process runs unoptimised (tier-0) code until the JIT has seen
+  # its hot paths (measured: the first 1-client run after start was 4x slower than the same run
+  # repeated). Every target gets the same priming, so the comparison is of steady states.
+  if [ "$prime" != 0 ]; then
+    bench "$run_timeout" run --target "$target" "$@" --workload mixed --clients 16 --duration "$prime" --warmup 1 --out "$results/priming" >/dev/null || true
+  fi
   for c in $put_clients; do
     bench "$run_timeout" run --target "$target" "$@" --workload put --clients "$c" --duration "$duration" --warmup "$warmup" --out "$results" || true
   done

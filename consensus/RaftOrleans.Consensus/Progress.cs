@@ -67,10 +67,11 @@ internal sealed class Progress
         return updated;
     }
 
-    /// <summary>The leader's own log grew to <paramref name="lastIndex"/>.</summary>
+    /// <summary>The leader's own log grew to <paramref name="lastIndex"/>. Only <see cref="Next"/> moves:
+    /// the leader's own <see cref="Match"/> follows what is durable (<see cref="MaybeUpdate"/> from
+    /// <see cref="RaftNode.Advance"/>), because the leader may send entries before it persists them.</summary>
     public void SelfAppended(long lastIndex)
     {
-        Match = lastIndex;
         Next = lastIndex + 1;
     }
 

@@ -29,4 +29,9 @@ internal sealed class RaftFaults
 
     /// <summary>Follower appends entries without checking prevLogIndex/prevLogTerm (breaks log matching).</summary>
     public bool SkipAppendConsistencyCheck { get; set; }
+
+    /// <summary>Let every message precede the persist, not only a leader's appends: a follower
+    /// acknowledges entries (and a voter grants votes) that a crash before its write then loses
+    /// (breaks commit safety and election safety). Caught by the simulation's torn crashes.</summary>
+    public bool EverythingBeforePersist { get; set; }
 }

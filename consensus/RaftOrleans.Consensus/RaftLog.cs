@@ -45,6 +45,9 @@ internal sealed class RaftLog
     /// <summary>Term of the last entry (0 for an empty log).</summary>
     public long LastTerm => Term(LastIndex);
 
+    /// <summary>Last index of the durable prefix: every entry up to it is persisted and current.</summary>
+    public long DurableLastIndex => unstableOffset - 1;
+
     /// <summary>True when entries wait to be persisted.</summary>
     public bool HasUnstable => unstable.Count > 0;
 

@@ -23,7 +23,8 @@ public sealed partial class RaftNode
         var last = log.LastIndex;
         foreach (var id in voters)
         {
-            progress[id] = new Progress(id == Id ? last : 0, last + 1, config.MaxInflightMessages)
+            // The leader's own match is what it has made durable, never more (see Advance).
+            progress[id] = new Progress(id == Id ? Math.Min(last, log.DurableLastIndex) : 0, last + 1, config.MaxInflightMessages)
             {
                 RecentActive = id == Id,
             };
@@ -34,13 +35,16 @@ public sealed partial class RaftNode
         BroadcastAppend(sendIfEmpty: true);
     }
 
-    /// <summary>Appends an entry created by this leader and counts it as replicated on itself.</summary>
+    /// <summary>
+    /// Appends an entry created by this leader. It counts as replicated on the leader itself only once
+    /// the driver has made it durable (<see cref="Advance"/>): the leader's appends may go out before its
+    /// own write (<see cref="Ready.AppendsMayPrecedePersist"/>), so a commit counted on an entry the
+    /// leader has not persisted could be lost with it.
+    /// </summary>
     private void AppendAsLeader(Entry entry)
     {
         log.Append([entry]);
         progress[Id].SelfAppended(entry.Index);
-        // A single voter commits on its own; otherwise commit waits for acknowledgements.
-        if (voters.Length == 1) AdvanceCommit();
     }
 
     /// <summary>

@@ -47,12 +47,19 @@ public sealed partial class RaftNode
             if (Faults.VoteNotPersisted) persisted = hard with { Vote = None };
         }
         var committed = log.NextCommitted(config.MaxApplyBytes);
+        // A leader's appends and heartbeats depend only on its term (durable since it campaigned) and on
+        // entries it alone wrote in that term; a follower that acknowledges them has them durable itself.
+        // So they may leave before this batch is persisted, overlapping the leader's write with the
+        // followers' (Raft thesis §10.2.1) -- unless this batch changes the term or vote.
+        var appendsEarly = Role == StateRole.Leader && hard.Term == prevHardState.Term && hard.Vote == prevHardState.Vote;
         var ready = new Ready
         {
             SoftState = soft != prevSoftState ? soft : null,
             HardState = persisted,
             Entries = log.UnstableEntries(),
             Messages = outbox.ToArray(),
+            AppendsMayPrecedePersist = appendsEarly,
+            EverythingMayPrecedePersist = Faults.EverythingBeforePersist,
             CommittedEntries = committed,
             ReadStates = readStates.ToArray(),
             DroppedReads = droppedReads.ToArray(),
@@ -82,6 +89,11 @@ public sealed partial class RaftNode
         {
             var last = ready.Entries[^1];
             log.StableTo(last.Index, last.Term);
+            // Now durable: the leader's own copy counts toward commit (see AppendAsLeader).
+            if (Role == StateRole.Leader && progress.TryGetValue(Id, out var self) && self.MaybeUpdate(log.DurableLastIndex))
+            {
+                AdvanceCommit();
+            }
         }
         if (ready.CommittedEntries.Count > 0) log.AppliedTo(ready.CommittedEntries[^1].Index);
     }

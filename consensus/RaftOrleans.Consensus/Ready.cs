@@ -6,7 +6,9 @@ namespace RaftOrleans.Consensus;
 /// <item>persist <see cref="HardState"/> (if any) and append <see cref="Entries"/> to stable storage
 /// (replacing any conflicting suffix) — durably, BEFORE anything else;</item>
 /// <item>then send <see cref="Messages"/> (a vote or an append acknowledgement sent before the
-/// state it depends on is durable would break election safety or commit safety after a crash);</item>
+/// state it depends on is durable would break election safety or commit safety after a crash).
+/// Exception: when <see cref="AppendsMayPrecedePersist"/> is set, the messages for which
+/// <see cref="MayPrecedePersist"/> holds may be sent before (or while) persisting;</item>
 /// <item>then apply <see cref="CommittedEntries"/> to the state machine in order, and release
 /// <see cref="ReadStates"/> once the applied index reaches each read's index;</item>
 /// <item>then call <see cref="RaftNode.Advance"/> with this batch.</item>
@@ -24,6 +26,23 @@ public sealed class Ready
     public IReadOnlyList<Entry> Entries { get; init; } = [];
     /// <summary>Messages to send after persisting.</summary>
     public IReadOnlyList<Message> Messages { get; init; } = [];
+    /// <summary>
+    /// True when this batch is a leader's whose term and vote are already durable: its
+    /// <see cref="MessageType.Append"/> and <see cref="MessageType.Heartbeat"/> messages
+    /// (<see cref="MayPrecedePersist"/>) may then be sent before the batch is persisted, so the leader's
+    /// disk write overlaps the followers'. Safe because the leader counts its own entries toward commit
+    /// only after <see cref="RaftNode.Advance"/>, and because a leader never rewrites its own entries:
+    /// a crash before the write only leaves followers with uncommitted entries of the leader's term.
+    /// </summary>
+    public bool AppendsMayPrecedePersist { get; init; }
+
+    /// <summary>Whether <paramref name="message"/> may be sent before persisting, given <see cref="AppendsMayPrecedePersist"/>.</summary>
+    public bool MayPrecedePersist(Message message)
+        => EverythingMayPrecedePersist || (AppendsMayPrecedePersist && message.Type is MessageType.Append or MessageType.Heartbeat);
+
+    /// <summary>Set only by <see cref="RaftFaults.EverythingBeforePersist"/> (a deliberate bug for tests).</summary>
+    internal bool EverythingMayPrecedePersist { get; init; }
+
     /// <summary>Committed entries to apply, in index order, after persisting.</summary>
     public IReadOnlyList<Entry> CommittedEntries { get; init; } = [];
     /// <summary>Confirmed linearizable reads.</summary>

@@ -37,6 +37,10 @@ internal sealed partial class RaftReplicaGrain
                 var ready = _node.GetReady();
                 _metrics.ReadyBatches.Add(1);
 
+                // 0. A leader's appends and heartbeats may leave first, so the followers' disk writes
+                //    overlap the leader's own (Ready.AppendsMayPrecedePersist).
+                if (ready.AppendsMayPrecedePersist) Send(ready.Messages.Where(ready.MayPrecedePersist));
+
                 // 1. Persist: hard state and entries, durably, before any message that depends on them.
                 if (ready.HardState is not null || ready.Entries.Count > 0)
                 {
@@ -49,8 +53,8 @@ internal sealed partial class RaftReplicaGrain
                     if (elapsedMs > 250) Log.SlowStorageWrite(_logger, _name, ready.Entries.Count, _store.TailEntries, elapsedMs);
                 }
 
-                // 2. Send.
-                Send(ready.Messages);
+                // 2. Send (what did not leave early).
+                Send(ready.AppendsMayPrecedePersist ? ready.Messages.Where(m => !ready.MayPrecedePersist(m)) : ready.Messages);
 
                 // 3. Apply, complete waiters, release reads.
                 ObserveRole(ready);
@@ -145,9 +149,8 @@ internal sealed partial class RaftReplicaGrain
         }
     }
 
-    private void Send(IReadOnlyList<Message> messages)
+    private void Send(IEnumerable<Message> messages)
     {
-        if (messages.Count == 0) return;
         // One one-way grain call per peer per batch. Never awaited: a reply is a message of its own.
         foreach (var group in messages.GroupBy(m => m.To))
         {

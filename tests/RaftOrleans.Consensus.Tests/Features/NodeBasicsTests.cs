@@ -22,7 +22,7 @@ public sealed class NodeBasicsTests
     }
 
     [Fact]
-    public void SingleVoterElectsItselfAndCommitsProposalsInTheSameReady()
+    public void SingleVoterElectsItselfAndCommitsProposalsOnceTheyAreDurable()
     {
         var r = new Replica(Config(1, 1));
         TickUntilCampaign(r);
@@ -34,9 +34,14 @@ public sealed class NodeBasicsTests
 
         Assert.Equal(new ProposeResult(ProposeOutcome.Accepted, 2, 1, 1), result);
         Assert.Equal([2L], ready.Entries.Select(e => e.Index));
-        Assert.Equal([2L], ready.CommittedEntries.Select(e => e.Index));
+        Assert.Empty(ready.CommittedEntries); // its only copy is not durable yet
         Assert.Empty(ready.Messages);
+        r.Storage.Append(ready.Entries);
         r.Node.Advance(ready);
+
+        var next = r.Node.GetReady();
+        Assert.Equal([2L], next.CommittedEntries.Select(e => e.Index));
+        r.Node.Advance(next);
     }
 
     [Fact]

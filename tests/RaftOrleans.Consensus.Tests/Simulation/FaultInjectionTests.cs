@@ -19,6 +19,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     [InlineData(nameof(SimulatedFault.CommitOldTermEntries), "three-chaos", 300)]
     [InlineData(nameof(SimulatedFault.ReadIndexWithoutHeartbeat), "five-partitions", 300)]
     [InlineData(nameof(SimulatedFault.SkipAppendConsistencyCheck), "five-mixed", 300)]
+    [InlineData(nameof(SimulatedFault.EverythingBeforePersist), "three-chaos", 300)]
     public void Simulation_catches_the_injected_bug(string fault, string config, int seedBudget)
     {
         SimulationOptions options = SimulationConfigs.Find(config) with { Faults = Enum.Parse<SimulatedFault>(fault) };

@@ -119,7 +119,8 @@ internal sealed class Nemesis(INemesisHost host)
         SimulatedReplica victim = random.NextDouble() < options.CrashLeaderBias && CurrentLeader() is SimulatedReplica leader
             ? leader
             : up[random.Next(up.Count)];
-        victim.Crash(host.Now);
+        if (random.NextDouble() < options.TornCrashShare) victim.ArmTornCrash(host.Now);
+        else victim.Crash(host.Now);
         Crashes++;
         long downtime = random.Next(options.RestartMinTicks, options.RestartMaxTicks + 1) * (long)Simulation.UnitsPerTick;
         host.Schedule(downtime, new RestartReplica(victim.Id));

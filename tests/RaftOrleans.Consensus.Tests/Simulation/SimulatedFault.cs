@@ -21,6 +21,8 @@ internal enum SimulatedFault
     ReadIndexWithoutHeartbeat = 16,
     /// <summary><see cref="RaftFaults.SkipAppendConsistencyCheck"/>.</summary>
     SkipAppendConsistencyCheck = 32,
+    /// <summary><see cref="RaftFaults.EverythingBeforePersist"/>.</summary>
+    EverythingBeforePersist = 64,
 }
 
 internal static class SimulatedFaultExtensions
@@ -34,5 +36,6 @@ internal static class SimulatedFaultExtensions
         CommitOldTermEntries = fault.HasFlag(SimulatedFault.CommitOldTermEntries),
         ReadIndexWithoutHeartbeat = fault.HasFlag(SimulatedFault.ReadIndexWithoutHeartbeat),
         SkipAppendConsistencyCheck = fault.HasFlag(SimulatedFault.SkipAppendConsistencyCheck),
+        EverythingBeforePersist = fault.HasFlag(SimulatedFault.EverythingBeforePersist),
     };
 }

@@ -6,7 +6,7 @@ namespace RaftOrleans.Consensus.Tests.Simulation;
 /// <summary>
 /// One replica's server: a <see cref="RaftNode"/>, its disk (a <see cref="MemoryRaftLogStorage"/> that
 /// survives crashes) and its <see cref="KeyValueStateMachine"/> (which does not). Drives the node
-/// exactly as the <see cref="Ready"/> contract says: persist, then send, then apply, then advance.
+/// exactly as the <see cref="Ready"/> contract says: a leader's appends may go first, then persist, then send, then apply, then advance.
 /// Client requests wait here for their entry to apply (matched by index and term) or for their read
 /// to be confirmed and the state machine to catch up with it.
 /// </summary>
@@ -22,6 +22,7 @@ internal sealed class SimulatedReplica
     private readonly Dictionary<long, ClientRequest> _readsAwaitingConfirmation = [];
     private readonly List<(long Index, ClientRequest Request)> _readsAwaitingApply = [];
     private long _nextReadContext;
+    private bool _tornCrashArmed;
     private StateRole _lastRole;
 
     public SimulatedReplica(int id, SimulationOptions options, RaftFaults faults, SafetyMonitor monitor, SimulatedNetwork network,
@@ -93,6 +94,7 @@ internal sealed class SimulatedReplica
     /// <summary>Crashes: the node, the state machine and every waiting request vanish; the disk stays.</summary>
     public void Crash(long now)
     {
+        _tornCrashArmed = false;
         _trace.Add(now, $"[r{Id}] CRASH ({Describe()})");
         Node = null;
         Machine = null;
@@ -100,6 +102,17 @@ internal sealed class SimulatedReplica
         _readsAwaitingConfirmation.Clear();
         _readsAwaitingApply.Clear();
     }
+
+    /// <summary>Arms a torn crash: the replica crashes during its next batch that has entries, after
+    /// sending what may precede the persist and before persisting (see <see cref="Ready.AppendsMayPrecedePersist"/>).</summary>
+    public void ArmTornCrash(long now)
+    {
+        _tornCrashArmed = true;
+        _trace.Add(now, $"[r{Id}] torn crash armed ({Describe()})");
+    }
+
+    /// <summary>Disarms a torn crash that has not struck.</summary>
+    public void DisarmTornCrash() => _tornCrashArmed = false;
 
     /// <summary>Advances the node's clock by one tick.</summary>
     public void Tick(long now)
@@ -173,6 +186,16 @@ internal sealed class SimulatedReplica
         {
             Ready ready = node.GetReady();
 
+            // 0. What may precede the persist leaves first (a leader's appends and heartbeats).
+            foreach (Message message in ready.Messages.Where(ready.MayPrecedePersist)) _network.Send(message, now);
+            if (_tornCrashArmed && ready.Entries.Count > 0)
+            {
+                _tornCrashArmed = false;
+                _trace.Add(now, $"[r{Id}] crashes before persisting entries {ready.Entries[0].Index}..{ready.Entries[^1].Index}");
+                Crash(now);
+                return;
+            }
+
             // 1. Persist: entries, then the hard state (its commit may point into the new entries).
             if (ready.Entries.Count > 0)
             {
@@ -186,8 +209,8 @@ internal sealed class SimulatedReplica
                 _monitor.HardStatePersisted(Id, before, hs, Disk);
             }
 
-            // 2. Send.
-            foreach (Message message in ready.Messages) _network.Send(message, now);
+            // 2. Send the rest.
+            foreach (Message message in ready.Messages.Where(m => !ready.MayPrecedePersist(m))) _network.Send(message, now);
 
             // 3. Apply, answer the proposals waiting at each index, release confirmed reads.
             foreach (Entry entry in ready.CommittedEntries) Apply(entry, now);

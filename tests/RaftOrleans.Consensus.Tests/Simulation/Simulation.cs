@@ -186,6 +186,7 @@ internal sealed class Simulation : IClientHost, INemesisHost
                 break;
             case RestartReplica(int id):
                 if (!_replicas[id - 1].IsUp) StartReplica(_replicas[id - 1]);
+                else _replicas[id - 1].DisarmTornCrash(); // it wrote nothing while armed: the crash is off
                 break;
             case QuietPhase:
                 Trace.Add(Now, "quiet phase: heal, restart all, reliable network");

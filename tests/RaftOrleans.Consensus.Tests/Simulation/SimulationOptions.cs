@@ -67,6 +67,9 @@ internal sealed record SimulationOptions
     public double CrashProbability { get; init; }
     /// <summary>Probability that the crashed replica is the current leader rather than a random one.</summary>
     public double CrashLeaderBias { get; init; } = 0.5;
+    /// <summary>Share of crashes that strike in the middle of the victim's next batch that has entries:
+    /// after the messages that may precede the persist went out, before the persist (torn crash).</summary>
+    public double TornCrashShare { get; init; } = 0.5;
     /// <summary>Most replicas down at once.</summary>
     public int MaxCrashed { get; init; } = 1;
     /// <summary>Shortest downtime, in ticks.</summary>
