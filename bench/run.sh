@@ -80,9 +80,14 @@ check_ports() {
 failed_steps=0
 # One bounded step of the benchmark; a failed step is reported and counted, and the run goes on.
 bench() {
-  if ! timeout --kill-after=10 "$1" "$bench_bin" "${@:2}" | tee -a "$log"; then
+  local code=0
+  # stderr goes to the log too: a failed step's reason must be on record.
+  if ! timeout --kill-after=10 "$1" "$bench_bin" "${@:2}" 2> >(tee -a "$log" >&2) | tee -a "$log"; then
+    code=${PIPESTATUS[0]}
+  fi
+  if [ "$code" != 0 ]; then
     failed_steps=$((failed_steps + 1))
-    say "FAILED: raftkv-bench ${*:2}"
+    say "FAILED (exit $code$( [ "$code" -gt 128 ] && echo ", signal $((code - 128))")): raftkv-bench ${*:2}"
     return 1
   fi
 }
