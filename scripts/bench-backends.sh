@@ -3,12 +3,12 @@
 # SQLite back end and on the PostgreSQL back end (clustering, reminders and Raft storage in one database of
 # a private server from scripts/postgres.sh), side by side in one run, with raftkv-bench's put workload.
 #
-#   scripts/bench-backends.sh                    64 clients, 10 s measured, 2 s warm-up
+#   scripts/bench-backends.sh                    64 clients, 10 s measured, 2 s warm-up, 10 s unmeasured priming
 #   CLIENTS=64 DURATION=5 scripts/bench-backends.sh
 # Needs a Release build (dotnet build RaftOrleans.sln -c Release). Prints one line per back end.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-clients="${CLIENTS:-64}" duration="${DURATION:-10}" warmup="${WARMUP:-2}" base="${BASE_PORT:-43000}"
+clients="${CLIENTS:-64}" duration="${DURATION:-10}" warmup="${WARMUP:-2}" prime="${PRIME:-10}" base="${BASE_PORT:-43000}"
 silo_bin="$PWD/silo/RaftOrleans.Silo/bin/Release/net10.0/raftkv-silo"
 bench_bin="$PWD/bench/RaftOrleans.Bench/bin/Release/net10.0/raftkv-bench"
 work=$(mktemp -d "${TMPDIR:-/tmp}/raftkv-bench-backends.XXXXXX")
@@ -43,6 +43,11 @@ for backend in sqlite postgres; do
     for _ in $(seq 1 240); do (exec 3<>"/dev/tcp/127.0.0.1/$((base + i))") 2>/dev/null && break; sleep 0.5; done
   done
   timeout 200 "$bench_bin" wait --target raftorleans "${gateways[@]}" --deadline 180 >/dev/null || { echo "$backend: cluster did not serve"; exit 1; }
+  # Unmeasured priming, as in bench/run.sh: fresh processes run unoptimised tier-0 code at first.
+  if [ "$prime" != 0 ]; then
+    timeout $((prime + 180)) "$bench_bin" run --target raftorleans "${gateways[@]}" --workload mixed \
+      --clients 16 --duration "$prime" --warmup 1 --out "$work/priming" >/dev/null 2>&1
+  fi
   result=$(timeout $((duration + warmup + 180)) "$bench_bin" run --target raftorleans "${gateways[@]}" --workload put \
     --clients "$clients" --duration "$duration" --warmup "$warmup" 2>/dev/null | grep -m1 -i "ops/s")
   echo "$backend: put, $clients clients, ${duration}s: $result"

@@ -8,8 +8,8 @@ namespace RaftOrleans.Grains.AdoNet;
 /// <summary>
 /// Makes an ADO.NET grain storage provider store its rows with Orleans' binary serializer instead of
 /// the provider's default JSON. The replica's head row is rewritten on every ready batch and holds log
-/// entries whose payloads are byte arrays: JSON writes them as base64 text through reflection-based
-/// serialization, which measured as the largest CPU cost of a storage write. Every state type the
+/// entries whose payloads are byte arrays: JSON writes them as base64 text (measured with dotnet-trace:
+/// about a fifth of a storage write's thread time with 256-entry head rows). Every state type the
 /// replicas store is <c>[GenerateSerializer]</c>, so the binary serializer is version tolerant too.
 /// </summary>
 internal static class BinaryStorageSerializer
