@@ -136,6 +136,10 @@ internal sealed class KeyValueGrain : Grain, IKeyValueGrain
         var attempts = 0;
         var reason = "no attempt";
         var inFlight = new List<(Task<ReplicaReply> Task, int Target)>();
+        // Replicas with an attempt in flight past the attempt timeout. A killed leader's silo does not
+        // answer until Orleans declares it dead, while followers that have not timed out yet still
+        // name it as leader: redirecting there again would cost another attempt timeout each time.
+        var silent = new HashSet<int>();
         while (true)
         {
             var remaining = deadline - Stopwatch.GetElapsedTime(started);
@@ -153,6 +157,7 @@ internal sealed class KeyValueGrain : Grain, IKeyValueGrain
                 if (left <= TimeSpan.Zero)
                 {
                     reason = $"replica {target} did not answer within {_options.AttemptTimeout.TotalMilliseconds:0} ms";
+                    silent.Add(target);
                     next = -1;
                     break;
                 }
@@ -161,6 +166,7 @@ internal sealed class KeyValueGrain : Grain, IKeyValueGrain
                 if (index < 0) continue; // the delay: re-check the attempt deadline
                 var (task, from) = inFlight[index];
                 inFlight.RemoveAt(index);
+                silent.Remove(from);
                 var reply = task.Result;
                 if (!reply.NotLeader && reply.Response is not null)
                 {
@@ -169,7 +175,7 @@ internal sealed class KeyValueGrain : Grain, IKeyValueGrain
                 }
                 reason = $"replica {from}: {reply.Reason ?? "not leader"}";
                 if (from != target) continue; // a stale attempt failed; keep waiting for the current one
-                next = reply.LeaderHint != 0 && reply.LeaderHint != target ? reply.LeaderHint : -1;
+                next = reply.LeaderHint != 0 && reply.LeaderHint != target && !silent.Contains(reply.LeaderHint) ? reply.LeaderHint : -1;
             }
 
             if (next > 0)
@@ -179,7 +185,7 @@ internal sealed class KeyValueGrain : Grain, IKeyValueGrain
             }
 
             _leaderHint = 0;
-            target = NextUp(target);
+            target = NextUp(target, silent);
             var wait = TimeSpan.FromMilliseconds(backoff.TotalMilliseconds * (0.5 + Random.Shared.NextDouble()));
             var rest = deadline - Stopwatch.GetElapsedTime(started);
             if (rest <= TimeSpan.Zero) break;
@@ -195,13 +201,17 @@ internal sealed class KeyValueGrain : Grain, IKeyValueGrain
         return KvResponse.Unavailable($"no leader of group '{_group}' answered the {what} within {deadline.TotalSeconds:0.#} s ({attempts} attempts; last: {reason}). A write may or may not have taken effect.");
     }
 
-    /// <summary>The first replica after <paramref name="index"/> (cyclically) whose silo is up; the next one if none is.</summary>
-    private int NextUp(int index)
+    /// <summary>The first replica after <paramref name="index"/> (cyclically) whose silo is up and that is
+    /// not in <paramref name="skip"/>; then one that is only up; the next one if none is.</summary>
+    private int NextUp(int index, HashSet<int>? skip = null)
     {
-        for (var step = 1; step <= _options.ReplicaCount; step++)
+        for (var pass = skip is { Count: > 0 } ? 0 : 1; pass < 2; pass++)
         {
-            var candidate = (index + step - 1) % _options.ReplicaCount + 1;
-            if (_silos.IsUp(candidate)) return candidate;
+            for (var step = 1; step <= _options.ReplicaCount; step++)
+            {
+                var candidate = (index + step - 1) % _options.ReplicaCount + 1;
+                if (_silos.IsUp(candidate) && (pass == 1 || !skip!.Contains(candidate))) return candidate;
+            }
         }
         return index % _options.ReplicaCount + 1;
     }
