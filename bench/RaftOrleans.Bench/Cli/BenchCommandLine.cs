@@ -115,8 +115,10 @@ public sealed class BenchCommandLine
             Console.Error.WriteLine($"raftkv-bench: {e.Message}");
             return BadArguments;
         }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException or OrleansException or IOException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Every failure is reported: run.sh keeps going after a failed step and needs its reason
+            // (a gRPC or socket error from a member that is still starting, for example).
             Console.Error.WriteLine($"raftkv-bench: {e.GetType().Name}: {e.Message}");
             return Failed;
         }
