@@ -16,6 +16,9 @@ public sealed partial class RaftNode
     /// <summary>Votes received in the current (pre-)election: voter id → granted.</summary>
     private readonly Dictionary<int, bool> votes = [];
 
+    /// <summary>True while the current round was ordered by the leader (TimeoutNow), so its retries say so too.</summary>
+    private bool campaignIsTransfer;
+
     /// <summary>
     /// Starts a pre-election or an election: becomes (pre-)candidate, votes for itself, and asks every other
     /// voter. The self-vote of a real election is part of the hard state of the next Ready, so it is durable
@@ -23,20 +26,8 @@ public sealed partial class RaftNode
     /// </summary>
     private void Campaign(CampaignKind kind)
     {
-        long voteTerm;
-        MessageType request;
-        if (kind == CampaignKind.PreElection)
-        {
-            BecomePreCandidate();
-            voteTerm = Term + 1;
-            request = MessageType.PreVote;
-        }
-        else
-        {
-            BecomeCandidate();
-            voteTerm = Term;
-            request = MessageType.Vote;
-        }
+        if (kind == CampaignKind.PreElection) BecomePreCandidate();
+        else BecomeCandidate();
 
         if (RecordVote(Id, granted: true) == VoteResult.Won)
         {
@@ -45,15 +36,32 @@ public sealed partial class RaftNode
             return;
         }
 
+        campaignIsTransfer = kind == CampaignKind.Transfer;
+        SendVoteRequests();
+    }
+
+    /// <summary>
+    /// Asks every voter that has not answered in this round. Called when the round starts and again every
+    /// heartbeat interval while it runs (the paper's "servers retry RPCs if they do not receive a response
+    /// in a timely manner", §5.1): a voter still inside its leader lease ignores a request without answering,
+    /// and its lease may run out one tick later. Without the retry a pre-candidate waited a whole new
+    /// randomized election timeout whenever the other follower's lease outlived its own timeout by a tick.
+    /// A repeated request is harmless: vote grants are idempotent and PreVote changes no state.
+    /// </summary>
+    private void SendVoteRequests()
+    {
+        var isPre = Role == StateRole.PreCandidate;
+        var request = isPre ? MessageType.PreVote : MessageType.Vote;
+        var voteTerm = isPre ? Term + 1 : Term;
         var lastIndex = log.LastIndex;
         var lastTerm = log.LastTerm;
         foreach (var peer in voters)
         {
-            if (peer == Id) continue;
+            if (peer == Id || votes.ContainsKey(peer)) continue;
             Send(new Message
             {
                 Type = request, From = Id, To = peer, Term = voteTerm,
-                Index = lastIndex, LogTerm = lastTerm, LeaderTransfer = kind == CampaignKind.Transfer,
+                Index = lastIndex, LogTerm = lastTerm, LeaderTransfer = campaignIsTransfer,
             });
         }
     }

@@ -12,6 +12,10 @@ public sealed partial class RaftNode
             electionElapsed = 0;
             Campaign(config.PreVote ? CampaignKind.PreElection : CampaignKind.Election);
         }
+        else if (Role is StateRole.PreCandidate or StateRole.Candidate && electionElapsed % config.HeartbeatTicks == 0)
+        {
+            SendVoteRequests();
+        }
     }
 
     private void StepFollower(Message m)

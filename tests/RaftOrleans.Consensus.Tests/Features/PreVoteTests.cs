@@ -101,4 +101,49 @@ public sealed class PreVoteTests
 
         Assert.Equal((StateRole.Follower, 2L), (r.Node.Role, r.Node.Term));
     }
+
+    [Fact]
+    public void PreCandidateAsksAgainEachHeartbeatUntilAVoterAnswers()
+    {
+        // A follower whose timeout fired one tick before the other follower's lease ran out: the first
+        // request is ignored without an answer. Asking again each heartbeat interval wins the next tick,
+        // instead of a whole new randomized election timeout later (what a leader kill measured here).
+        var candidate = Replica(Config(1, 3), 2, 1);
+        var voter = Replica(Config(3, 3), 2, 1);
+        voter.Step(Heartbeat(2, 3, 2));
+        voter.Drain();
+        voter.Tick(voter.Config.ElectionTicks - 1);
+        voter.Drain();
+        TickUntilCampaign(candidate);
+        var first = candidate.Drain().To(3, MessageType.PreVote).Single();
+
+        voter.Step(first);
+        Assert.Empty(voter.Drain()); // still in the old leader's lease: ignored, no answer
+
+        voter.Tick();
+        voter.Drain();
+        candidate.Tick(candidate.Config.HeartbeatTicks);
+        var again = Assert.Single(candidate.Drain().To(3, MessageType.PreVote));
+        voter.Step(again);
+        candidate.Step(Assert.Single(voter.Drain().OfType(MessageType.PreVoteResponse)));
+
+        Assert.Equal((StateRole.Candidate, 3L), (candidate.Node.Role, candidate.Node.Term));
+        candidate.Drain();
+        candidate.Step(VoteResponse(3, 1, 3));
+        Assert.Equal(StateRole.Leader, candidate.Node.Role);
+    }
+
+    [Fact]
+    public void PreCandidateDoesNotAskAgainAVoterThatAnswered()
+    {
+        var r = Replica(Config(1, 3), 2, 1);
+        TickUntilCampaign(r);
+        r.Drain();
+        r.Step(new Message { Type = MessageType.PreVoteResponse, From = 2, To = 1, Term = 2, Reject = true });
+
+        r.Tick(r.Config.HeartbeatTicks);
+
+        var retries = r.Drain().OfType(MessageType.PreVote);
+        Assert.Equal([3], retries.Select(m => m.To));
+    }
 }
