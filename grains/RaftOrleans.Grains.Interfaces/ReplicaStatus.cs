@@ -26,6 +26,8 @@ public sealed record ReplicaStatus
     [Id(9)] public long StorageWrites { get; init; }
     /// <summary>Log entries made durable since activation.</summary>
     [Id(10)] public long EntriesPersisted { get; init; }
+    /// <summary>When this activation of the replica started (UTC): a change means the replica was re-activated.</summary>
+    [Id(11)] public DateTimeOffset ActivatedAt { get; init; }
 }
 
 /// <summary>The status of every replica of one group.</summary>

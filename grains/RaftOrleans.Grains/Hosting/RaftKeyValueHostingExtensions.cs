@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Runtime;
+using Orleans.Runtime.GrainDirectory;
 using RaftOrleans.Grains.Diagnostics;
 using RaftOrleans.Grains.Placement;
 
@@ -29,6 +32,10 @@ public static class RaftKeyValueHostingExtensions
         services.AddMetrics();
         services.TryAddSingleton<RaftMetrics>();
         services.AddPlacementDirector<ReplicaPlacementStrategy, ReplicaPlacementDirector>();
+        // Replica addresses are computed, never looked up in the directory (see ReplicaAddressCache).
+        services.Configure<GrainDirectoryOptions>(o => o.CachingStrategy = GrainDirectoryOptions.CachingStrategyType.Custom);
+        services.AddSingleton<IGrainDirectoryCache>(sp => new ReplicaAddressCache(
+            sp, sp.GetRequiredService<IOptions<GrainDirectoryOptions>>().Value, sp.GetRequiredService<IOptions<RaftKeyValueOptions>>()));
         builder.AddStartupTask<ReplicaWakeStartupTask>();
         return builder;
     }

@@ -22,6 +22,7 @@ namespace RaftOrleans.Grains.Replica;
 /// </summary>
 [Reentrant]
 [ReplicaPlacement]
+[GrainType(ReplicaAddressCache.ReplicaGrainTypeName)]
 internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemindable
 {
     private const string WakeReminder = "raftkv.wake";
@@ -41,6 +42,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     private IReplicaFaultHook? _faultHook;
     private CancellationTokenRegistration _hostStopping;
     private bool _stopped;
+    private DateTimeOffset _activatedAt;
     private bool _siloStopping;
 
     public RaftReplicaGrain(ILogger<RaftReplicaGrain> logger, IOptions<RaftKeyValueOptions> options, RaftMetrics metrics, ILocalSiloDetails silo, IClusterMembershipService membership)
@@ -55,12 +57,20 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _activatedAt = DateTimeOffset.UtcNow;
         _name = this.GetPrimaryKeyString();
         _key = ReplicaKey.Parse(_name);
         _faultHook = ServiceProvider.GetService<IReplicaFaultHook>(); // tests only; null in production
         if (!_options.Groups.Contains(_key.Group, StringComparer.Ordinal) || _key.Index > _options.ReplicaCount)
         {
             throw new ArgumentException($"Replica '{_name}' is not configured: groups are [{string.Join(", ", _options.Groups)}] with {_options.ReplicaCount} replicas each.");
+        }
+        // Replicas bypass the grain directory (see ReplicaPlacementStrategy), so this check is what
+        // keeps a stray message from creating a second activation on a silo that is not its own.
+        var home = _options.SiloNameFor(_key.Index);
+        if (!string.Equals(_silo.Name, home, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"Replica '{_name}' belongs on silo '{home}', not on '{_silo.Name}'.");
         }
 
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(_options.StorageProviderName);
@@ -234,6 +244,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
             LastIndex = s.LastIndex,
             StorageWrites = _store.Writes,
             EntriesPersisted = _store.EntriesPersisted,
+            ActivatedAt = _activatedAt,
         });
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Runtime;
 using RaftOrleans.Grains.AdoNet;
 using RaftOrleans.Grains.Hosting;
 using RaftOrleans.Grains.Tests.AdoNet;
@@ -66,14 +67,7 @@ internal sealed class BackendCluster : IAsyncDisposable
             {
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (_clusterId, _clusterId));
                 silo.Configure<SiloOptions>(o => o.SiloName = name);
-                silo.Configure<ClusterMembershipOptions>(o =>
-                {
-                    o.ProbeTimeout = TimeSpan.FromSeconds(1);
-                    o.NumMissedProbesLimit = 2;
-                    o.NumVotesForDeathDeclaration = 2;
-                    o.MaxProbeTimeout = TimeSpan.FromSeconds(1);
-                    o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
-                });
+                silo.Configure<ClusterMembershipOptions>(FastMembership.Apply);
                 silo.ConfigureEndpoints(IPAddress.Loopback, _ports[2 * (number - 1)], _ports[2 * (number - 1) + 1]);
                 if (_backend == StorageBackend.Postgres)
                 {
@@ -107,6 +101,15 @@ internal sealed class BackendCluster : IAsyncDisposable
         await host.StopAsync(new CancellationToken(canceled: true));
         host.Dispose();
     }
+
+    /// <summary>Waits until every running silo's own membership view has <c>silo{victim}</c> dead.</summary>
+    public async Task WaitUntilSeenDeadAsync(int victim, TimeSpan timeout) =>
+        await UntilAsync(() => Task.FromResult(_silos.OfType<IHost>().All(host =>
+        {
+            var members = host.Services.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.Members.Values;
+            var name = $"silo{victim}";
+            return members.Any(m => m.Name == name && m.Status == SiloStatus.Dead) && !members.Any(m => m.Name == name && m.Status == SiloStatus.Active);
+        })), timeout, $"silo{victim} seen dead by every running silo");
 
     /// <summary>Stops every silo gracefully (the client stays, and reconnects when they return).</summary>
     public async Task StopAllSilosAsync()

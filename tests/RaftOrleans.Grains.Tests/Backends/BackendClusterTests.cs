@@ -50,6 +50,7 @@ public sealed class BackendClusterTests
         await using var cluster = await BackendCluster.StartAsync(backend);
         await cluster.WaitForLeaderAsync(Patience);
         await cluster.PutAcknowledgedAsync("before", "1", Patience);
+        var activated = (await cluster.Store.StatusAsync()).Replicas.ToDictionary(r => r.Replica, r => r.ActivatedAt);
 
         await cluster.KillSiloAsync(victim);
         var leader = await cluster.WaitForLeaderAsync(Patience, excluding: victim);
@@ -58,6 +59,17 @@ public sealed class BackendClusterTests
         Assert.NotEqual(victim, leader.Replica);
         Assert.Equal("1", await cluster.GetAsync("before", Patience));
         Assert.Equal("2", await cluster.GetAsync("after", Patience));
+
+        // The surviving replicas kept their activations through the death declaration. With Orleans'
+        // grain directory, a silo's death deactivated the activations whose directory entry it held,
+        // restarting live replicas in the middle of the failover (replicas now bypass the directory).
+        await cluster.WaitUntilSeenDeadAsync(victim, Patience);
+        await cluster.PutAcknowledgedAsync("declared", "3", Patience);
+        foreach (var replica in (await cluster.Store.StatusAsync()).Replicas.Where(r => r.Replica != victim))
+        {
+            Assert.True(replica.Error is null && replica.ActivatedAt == activated[replica.Replica],
+                $"replica {replica.Replica} was re-activated after silo{victim} died ({activated[replica.Replica]:O} -> {replica.ActivatedAt:O}; {replica.Error})");
+        }
     }
 
     [Theory]

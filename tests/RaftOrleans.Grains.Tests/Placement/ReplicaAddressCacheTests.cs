@@ -1,0 +1,95 @@
+using System.Collections.Immutable;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Runtime;
+using RaftOrleans.Grains.Hosting;
+using RaftOrleans.Grains.Placement;
+using Xunit;
+
+namespace RaftOrleans.Grains.Tests.Placement;
+
+/// <summary>
+/// Replica addresses come from membership, never from a directory lookup (a lookup can wait on a
+/// killed silo until it is declared dead, in the middle of the failover it delays).
+/// </summary>
+public sealed class ReplicaAddressCacheTests
+{
+    private static readonly SiloAddress Silo1 = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11111), 1);
+    private static readonly SiloAddress Silo2 = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11112), 1);
+    private static readonly SiloAddress Silo2Restarted = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11112), 2);
+
+    private static GrainId ReplicaId(string key) => GrainId.Create(ReplicaAddressCache.ReplicaGrainTypeName, key);
+
+    [Fact]
+    public void A_replica_is_found_on_the_active_silo_named_for_it_without_any_cache_entry()
+    {
+        var membership = new FakeMembership((Silo1, SiloStatus.Active, "silo1"), (Silo2, SiloStatus.Active, "silo2"));
+        var cache = Create(membership);
+
+        Assert.True(cache.LookUp(ReplicaId("default/2"), out var address, out _));
+        Assert.Equal(Silo2, address.SiloAddress);
+        Assert.True(cache.LookUp(ReplicaId("orders/1"), out address, out _));
+        Assert.Equal(Silo1, address.SiloAddress);
+    }
+
+    [Fact]
+    public void A_replica_whose_silo_is_not_active_has_no_address_and_a_restart_is_followed()
+    {
+        var membership = new FakeMembership((Silo1, SiloStatus.Active, "silo1"), (Silo2, SiloStatus.Dead, "silo2"));
+        var cache = Create(membership);
+        Assert.False(cache.LookUp(ReplicaId("default/2"), out _, out _));
+        Assert.False(cache.LookUp(ReplicaId("default/3"), out _, out _));
+
+        membership.Set((Silo1, SiloStatus.Active, "silo1"), (Silo2, SiloStatus.Dead, "silo2"), (Silo2Restarted, SiloStatus.Active, "silo2"));
+        Assert.True(cache.LookUp(ReplicaId("default/2"), out var address, out _));
+        Assert.Equal(Silo2Restarted, address.SiloAddress);
+    }
+
+    [Fact]
+    public void Removing_or_adding_a_replica_entry_changes_nothing_while_other_grains_use_a_normal_cache()
+    {
+        var membership = new FakeMembership((Silo1, SiloStatus.Active, "silo1"), (Silo2, SiloStatus.Active, "silo2"));
+        var cache = Create(membership);
+        var replica = ReplicaId("default/1");
+        cache.AddOrUpdate(new GrainAddress { GrainId = replica, SiloAddress = Silo2 }, 0);
+        Assert.False(cache.Remove(replica));
+        Assert.True(cache.LookUp(replica, out var address, out _));
+        Assert.Equal(Silo1, address.SiloAddress);
+
+        var other = GrainId.Create("keyvalue", "default");
+        Assert.False(cache.LookUp(other, out _, out _));
+        cache.AddOrUpdate(new GrainAddress { GrainId = other, SiloAddress = Silo2 }, 0);
+        Assert.True(cache.LookUp(other, out address, out _));
+        Assert.Equal(Silo2, address.SiloAddress);
+        Assert.True(cache.Remove(other));
+        Assert.False(cache.LookUp(other, out _, out _));
+    }
+
+    private static ReplicaAddressCache Create(FakeMembership membership)
+    {
+        var services = new ServiceCollection().AddSingleton<IClusterMembershipService>(membership).BuildServiceProvider();
+        return new ReplicaAddressCache(services, new GrainDirectoryOptions(), Options.Create(new RaftKeyValueOptions()));
+    }
+
+    private sealed class FakeMembership : IClusterMembershipService
+    {
+        private long _version;
+
+        public FakeMembership(params (SiloAddress Silo, SiloStatus Status, string Name)[] members) => Set(members);
+
+        public ClusterMembershipSnapshot CurrentSnapshot { get; private set; } = null!;
+
+        public IAsyncEnumerable<ClusterMembershipSnapshot> MembershipUpdates => throw new NotSupportedException();
+
+        public void Set(params (SiloAddress Silo, SiloStatus Status, string Name)[] members)
+            => CurrentSnapshot = new ClusterMembershipSnapshot(
+                members.ToImmutableDictionary(m => m.Silo, m => new ClusterMember(m.Silo, m.Status, m.Name)),
+                new MembershipVersion(++_version));
+
+        public ValueTask Refresh(MembershipVersion minimumVersion = default, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public Task<bool> TryKill(SiloAddress siloAddress) => Task.FromResult(false);
+    }
+}
