@@ -141,15 +141,7 @@ public sealed class RaftTestCluster : IAsyncDisposable
         if (options.FastFailureDetection)
         {
             // The silo host's FastMembership values (measured on 2 cores: no false deaths under load).
-            silo.Configure<ClusterMembershipOptions>(o =>
-            {
-                o.ProbeTimeout = TimeSpan.FromSeconds(1);
-                o.NumMissedProbesLimit = 2;
-                o.NumVotesForDeathDeclaration = 2;
-                o.MaxProbeTimeout = TimeSpan.FromSeconds(1);
-                o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
-                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
-            });
+            silo.Configure<ClusterMembershipOptions>(FastMembership.Apply);
         }
         silo.Services.AddSingleton(controls.Network);
         silo.Services.AddSingleton<IReplicaFaultHook>(controls.Hook);

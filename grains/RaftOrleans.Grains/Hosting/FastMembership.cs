@@ -1,12 +1,13 @@
 using Orleans.Configuration;
 
-namespace RaftOrleans.Silo.Hosting;
+namespace RaftOrleans.Grains.Hosting;
 
 /// <summary>
 /// Membership timings for a local cluster, measured on 2 cores (see ORLEANS-FACTS): a killed silo
 /// is declared dead in under a second, a hung one in about 2.5 s, with no false deaths under load.
 /// Orleans' defaults take 10 s or more, which is what a Raft follower would wait for a new leader's
-/// placement. Configuration section <c>Membership</c> overrides each value.
+/// placement. The silo host's configuration section <c>Membership</c> overrides each value; the test clusters
+/// use the same values.
 /// </summary>
 public static class FastMembership
 {
