@@ -15,10 +15,23 @@ public static class HealthWaiter
     {
         var clock = Stopwatch.StartNew();
         string? reason;
-        while ((reason = await unhealthyReason(cancellationToken)) is not null)
+        while ((reason = await ProbeAsync(unhealthyReason, cancellationToken)) is not null)
         {
             if (clock.Elapsed > deadline) throw new TimeoutException($"not healthy after {deadline.TotalSeconds:0} s: {reason}");
             await Task.Delay(Poll, cancellationToken);
+        }
+    }
+
+    /// <summary>A probe that throws (a member still starting refuses connections) is one more unhealthy answer.</summary>
+    private static async Task<string?> ProbeAsync(Func<CancellationToken, Task<string?>> unhealthyReason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await unhealthyReason(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return $"health probe failed: {e.GetType().Name}: {e.GetBaseException().Message}";
         }
     }
 }
