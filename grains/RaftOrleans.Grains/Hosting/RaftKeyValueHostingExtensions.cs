@@ -14,7 +14,9 @@ public static class RaftKeyValueHostingExtensions
 {
     /// <summary>
     /// Registers the replica and gateway grains, replica placement, the startup activation of this
-    /// silo's replicas, metrics, and the options validator. Idempotent. The host still chooses the
+    /// silo's replicas, metrics, and the options validator. Idempotent. It also installs the silo's
+    /// grain-directory cache (<see cref="ReplicaAddressCache"/>, an LRU cache for every other grain),
+    /// which replaces any <see cref="IGrainDirectoryCache"/> registered before. The host still chooses the
     /// clustering, the grain storage provider named <see cref="RaftKeyValueOptions.StorageProviderName"/>
     /// and (recommended) a reminder service, and must name each silo so that replica <c>i</c> finds
     /// the silo <see cref="RaftKeyValueOptions.SiloNameFor"/>(i).
