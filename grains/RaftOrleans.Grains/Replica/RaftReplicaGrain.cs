@@ -35,7 +35,6 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     private string _name = "";
     private ReplicaLogStore _store = null!;
     private RaftNode _node = null!;
-    private KeyValueStateMachine _stateMachine = null!;
     private KvLimits _limits = null!;
     private Dictionary<int, IRaftReplicaGrain> _peers = [];
     private IGrainTimer? _timer;
@@ -76,9 +75,9 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(_options.StorageProviderName);
         _store = new ReplicaLogStore(storage, this.GetGrainId(), _options.LogChunkEntries);
         await _store.LoadAsync();
-        _stateMachine = _store.Snapshot.AppliedIndex > 0
-            ? KeyValueStateMachine.Restore(_store.Snapshot.Data)
-            : new KeyValueStateMachine();
+        _requests = new AppliedRequests<TaskCompletionSource<ReplicaReply>>(
+            _store.Snapshot.AppliedIndex > 0 ? KeyValueStateMachine.Restore(_store.Snapshot.Data) : new KeyValueStateMachine(),
+            this);
         _limits = new KvLimits { MaxKeyBytes = _options.MaxKeyBytes, MaxValueBytes = _options.MaxValueBytes };
 
         var peers = Enumerable.Range(1, _options.ReplicaCount).ToArray();
@@ -171,7 +170,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
         if (_stopped) return Task.CompletedTask;
         foreach (var m in messages)
         {
-            if (m.To != _key.Index || m.Type > (byte)MessageType.TimeoutNow)
+            if (m.To != _key.Index || m.Type > (byte)MessageType.SnapshotResponse)
             {
                 Log.BadMessage(_logger, _name, $"message type {m.Type} for replica {m.To}");
                 continue;
@@ -199,10 +198,10 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
 
         // A gateway retry of a proposal still in flight here joins it instead of appending a copy.
         var session = (decoded.ClientId, decoded.Sequence);
-        if (decoded.ClientId != 0 && _sessionWaiters.TryGetValue(session, out var existing)) return existing.Task;
+        if (decoded.ClientId != 0 && _requests.TryGetSessionWaiter(session, out var existing)) return existing!.Task;
 
         var waiter = new TaskCompletionSource<ReplicaReply>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (decoded.ClientId != 0) _sessionWaiters[session] = waiter;
+        if (decoded.ClientId != 0) _requests.SessionQueued(session, waiter);
         _proposalQueue.Add((command, waiter, session));
         Kick();
         return waiter.Task;
