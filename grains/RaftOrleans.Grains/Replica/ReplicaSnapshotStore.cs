@@ -162,7 +162,7 @@ internal sealed class ReplicaSnapshotStore(ReplicaRows rows, int maxPartBytes)
     {
         if (manifest.Generation == 0)
         {
-            if (manifest.AppliedIndex > 0 || manifest.BaseBytes > 0) yield return LegacyName;
+            if (manifest.BaseBytes > 0) yield return LegacyName;
         }
         else
         {
@@ -176,8 +176,13 @@ internal sealed class ReplicaSnapshotStore(ReplicaRows rows, int maxPartBytes)
         var parts = new List<byte[]>(manifest.BaseParts + manifest.Deltas.Count);
         if (manifest.Generation == 0)
         {
-            var legacy = await rows.ReadAsync<StateMachineSnapshotState>(LegacyName);
-            if (legacy is { AppliedIndex: > 0 }) parts.Add(legacy.Data);
+            // Generation 0 has a base only in a replica upgraded from the one-row format.
+            if (manifest.BaseBytes > 0)
+            {
+                var legacy = await rows.ReadAsync<StateMachineSnapshotState>(LegacyName)
+                    ?? throw new InvalidOperationException($"Snapshot row {LegacyName} named by the manifest is missing: storage is corrupt.");
+                parts.Add(legacy.Data);
+            }
         }
         else
         {
