@@ -15,10 +15,11 @@ public sealed record Message
     /// <summary>Sender's term (for PreVote: the term the sender would campaign in).</summary>
     public required long Term { get; init; }
     /// <summary>Vote: candidate's last log term. Append: term of the entry at <see cref="Index"/> (prevLogTerm).
-    /// AppendResponse reject: term of the follower's entry at the hint index.</summary>
+    /// AppendResponse reject: term of the follower's entry at the hint index. Snapshot: the snapshot's term.</summary>
     public long LogTerm { get; init; }
     /// <summary>Vote: candidate's last log index. Append: prevLogIndex. AppendResponse: the follower's
-    /// last matching index on success, the rejected prevLogIndex on reject.</summary>
+    /// last matching index on success, the rejected prevLogIndex on reject. Snapshot, SnapshotResponse: the
+    /// snapshot's last included index.</summary>
     public long Index { get; init; }
     /// <summary>Entries to append (Append only).</summary>
     public IReadOnlyList<Entry> Entries { get; init; } = [];
@@ -36,4 +37,16 @@ public sealed record Message
     /// <summary>Vote / PreVote: the campaign was started by <see cref="MessageType.TimeoutNow"/> (leadership
     /// transfer), so voters that still hear a live leader must not ignore it (leader stickiness exception).</summary>
     public bool LeaderTransfer { get; init; }
+    /// <summary>Snapshot: byte offset of <see cref="Data"/> in the image. SnapshotResponse: the next byte the
+    /// follower expects (everything before it is buffered).</summary>
+    public long Offset { get; init; }
+    /// <summary>Snapshot: this chunk's bytes of the image.</summary>
+    public ReadOnlyMemory<byte> Data { get; init; }
+    /// <summary>Snapshot: this is the last chunk. SnapshotResponse: the snapshot is installed and durable on the
+    /// follower (or the follower already had everything it covers).</summary>
+    public bool Done { get; init; }
+    /// <summary>Snapshot: the image's total size in bytes.</summary>
+    public long TotalBytes { get; init; }
+    /// <summary>Snapshot: the group configuration the snapshot carries (<see cref="SnapshotMetadata.Voters"/>).</summary>
+    public IReadOnlyList<int> Voters { get; init; } = [];
 }

@@ -21,4 +21,10 @@ public enum MessageType : byte
     HeartbeatResponse,
     /// <summary>Leadership transfer: start an election now, skipping PreVote (thesis §3.10).</summary>
     TimeoutNow,
+    /// <summary>One InstallSnapshot chunk (paper §7): bytes <c>[Offset, Offset + Data.Length)</c> of the image of
+    /// the snapshot ending at (<see cref="Message.Index"/>, <see cref="Message.LogTerm"/>).</summary>
+    Snapshot,
+    /// <summary>Reply to <see cref="Snapshot"/>: the next byte offset the follower expects, or
+    /// <see cref="Message.Done"/> once the snapshot is installed (or was not needed).</summary>
+    SnapshotResponse,
 }

@@ -6,11 +6,12 @@ namespace RaftOrleans.Consensus;
 /// </summary>
 internal sealed class Progress
 {
-    public Progress(long match, long next, int maxInflight)
+    public Progress(long match, long next, int maxInflight, int maxInflightChunks = 1)
     {
         Match = match;
         Next = next;
         Inflights = new Inflights(maxInflight);
+        SnapshotChunks = new Inflights(maxInflightChunks);
     }
 
     /// <summary>Highest index known to be replicated on the follower.</summary>
@@ -31,12 +32,91 @@ internal sealed class Progress
     /// <summary>Unacknowledged appends in Replicate state.</summary>
     public Inflights Inflights { get; }
 
-    /// <summary>True when the leader must not send another append now.</summary>
-    public bool IsPaused => State == ProgressState.Probe ? ProbeSent : Inflights.Full;
+    /// <summary>True when the leader must not send another append now (never while a snapshot is sent).</summary>
+    public bool IsPaused => State switch
+    {
+        ProgressState.Probe => ProbeSent,
+        ProgressState.Replicate => Inflights.Full,
+        _ => true,
+    };
+
+    /// <summary>In Snapshot state: the image being sent.</summary>
+    public SnapshotImage? Snapshot { get; private set; }
+
+    /// <summary>In Snapshot state: every byte before this offset is acknowledged by the follower.</summary>
+    public long SnapshotAcked { get; private set; }
+
+    /// <summary>In Snapshot state: the next byte to send.</summary>
+    public long SnapshotSent { get; private set; }
+
+    /// <summary>In Snapshot state: the last chunk has been sent (since the last rewind).</summary>
+    public bool SnapshotAllSent { get; private set; }
+
+    /// <summary>In Snapshot state: ticks since the transfer last made progress.</summary>
+    public int SnapshotIdleTicks { get; set; }
+
+    /// <summary>Unacknowledged snapshot chunks, by end offset (flow control).</summary>
+    public Inflights SnapshotChunks { get; }
+
+    /// <summary>Starts sending <paramref name="image"/> from offset 0: the entries after Next are compacted.</summary>
+    public void BecomeSnapshot(SnapshotImage image)
+    {
+        State = ProgressState.Snapshot;
+        ProbeSent = false;
+        Inflights.Reset();
+        Snapshot = image;
+        RewindSnapshot(0);
+    }
+
+    /// <summary>Sends again from <paramref name="offset"/> (a chunk or an ack was lost, or the follower lost
+    /// its buffer and expects an earlier offset).</summary>
+    public void RewindSnapshot(long offset)
+    {
+        SnapshotAcked = offset;
+        SnapshotSent = offset;
+        SnapshotAllSent = false;
+        SnapshotIdleTicks = 0;
+        SnapshotChunks.Reset();
+    }
+
+    /// <summary>Records a chunk ending at <paramref name="end"/> that was sent; <paramref name="last"/> if it is the final one.</summary>
+    public void SentSnapshotChunk(long end, bool last)
+    {
+        SnapshotSent = end;
+        SnapshotAllSent = last;
+        SnapshotChunks.Add(end);
+    }
+
+    /// <summary>The follower has every byte before <paramref name="offset"/>. Returns false if that is not news.</summary>
+    public bool SnapshotAcknowledged(long offset)
+    {
+        if (offset <= SnapshotAcked) return false;
+        SnapshotAcked = offset;
+        if (SnapshotSent < offset) SnapshotSent = offset;
+        SnapshotIdleTicks = 0;
+        SnapshotChunks.FreeUpTo(offset);
+        return true;
+    }
+
+    /// <summary>The follower installed a snapshot ending at <paramref name="index"/>: replication resumes after it.</summary>
+    public void SnapshotInstalled(long index)
+    {
+        if (Match < index) Match = index;
+        Snapshot = null;
+        BecomeProbe();
+    }
+
+    /// <summary>Stops a transfer (the follower turned out to need none): probe from the match point.</summary>
+    public void AbortSnapshot()
+    {
+        Snapshot = null;
+        BecomeProbe();
+    }
 
     /// <summary>Switches to probing from just after the known match point.</summary>
     public void BecomeProbe()
     {
+        Snapshot = null;
         State = ProgressState.Probe;
         Next = Match + 1;
         ProbeSent = false;
@@ -46,6 +126,7 @@ internal sealed class Progress
     /// <summary>Switches to streaming from just after the known match point.</summary>
     public void BecomeReplicate()
     {
+        Snapshot = null;
         State = ProgressState.Replicate;
         Next = Match + 1;
         ProbeSent = false;
@@ -82,6 +163,8 @@ internal sealed class Progress
     /// </summary>
     public bool MaybeDecreaseTo(long rejected, long matchHint)
     {
+        // While a snapshot is sent, rejections answer appends sent before it: the snapshot repairs the log.
+        if (State == ProgressState.Snapshot) return false;
         if (State == ProgressState.Replicate)
         {
             // In Replicate, Next ran ahead optimistically; anything at or below Match is an old answer.

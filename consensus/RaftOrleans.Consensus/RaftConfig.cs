@@ -27,6 +27,13 @@ public sealed record RaftConfig
     public long MaxApplyBytes { get; init; } = 4 << 20;
     /// <summary>Most uncommitted entries the leader accepts before rejecting proposals (back-pressure).</summary>
     public int MaxUncommittedEntries { get; init; } = 10_000;
+    /// <summary>Most image bytes in one InstallSnapshot chunk.</summary>
+    public int MaxSnapshotChunkBytes { get; init; } = 256 * 1024;
+    /// <summary>Most InstallSnapshot chunks in flight (unacknowledged) to one follower.</summary>
+    public int MaxInflightSnapshotChunks { get; init; } = 4;
+    /// <summary>Ticks without an acknowledgement that advances a snapshot transfer after which the leader
+    /// re-sends from the last acknowledged offset (a chunk or its ack was lost).</summary>
+    public int SnapshotResendTicks { get; init; } = 5;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
@@ -41,5 +48,8 @@ public sealed record RaftConfig
         if (MaxEntriesPerMessage <= 0 || MaxBytesPerMessage <= 0) throw new ArgumentException("Message limits must be positive.");
         if (MaxApplyBytes <= 0) throw new ArgumentException("MaxApplyBytes must be positive.");
         if (MaxUncommittedEntries <= 0) throw new ArgumentException("MaxUncommittedEntries must be positive.");
+        if (MaxSnapshotChunkBytes <= 0) throw new ArgumentException("MaxSnapshotChunkBytes must be positive.");
+        if (MaxInflightSnapshotChunks <= 0) throw new ArgumentException("MaxInflightSnapshotChunks must be positive.");
+        if (SnapshotResendTicks <= 0) throw new ArgumentException("SnapshotResendTicks must be positive.");
     }
 }

@@ -34,4 +34,21 @@ internal sealed class RaftFaults
     /// acknowledges entries (and a voter grants votes) that a crash before its write then loses
     /// (breaks commit safety and election safety). Caught by the simulation's torn crashes.</summary>
     public bool EverythingBeforePersist { get; set; }
+
+    /// <summary><see cref="CompactionPolicy"/> ignores the applied index and the durable snapshot: it compacts to
+    /// the trailing-entries rule alone, dropping entries nothing else holds (a restart loses them).</summary>
+    public bool CompactPastApplied { get; set; }
+
+    /// <summary>A follower installs a snapshot that is not newer than its commit index: its state machine
+    /// rolls back (thesis §5: install only a snapshot newer than the log).</summary>
+    public bool InstallOlderSnapshot { get; set; }
+
+    /// <summary>The final snapshot acknowledgement may precede the persist of the snapshot
+    /// (<see cref="Ready.MayPrecedePersist"/>): a crash before the write leaves the leader believing the
+    /// follower holds entries it lost. Caught by the simulation's torn crashes.</summary>
+    public bool AckSnapshotBeforeDurable { get; set; }
+
+    /// <summary>Installing a snapshot keeps the log entries after it even when the log's entry at the snapshot
+    /// index has a different term (paper §7: then the whole log must be discarded).</summary>
+    public bool KeepConflictingSuffix { get; set; }
 }

@@ -13,10 +13,18 @@ internal sealed class RaftLog
     private readonly List<Entry> unstable = [];
     private long unstableOffset;
 
+    /// <summary>A snapshot received from the leader and restored into this log, not yet durable: until
+    /// <see cref="SnapshotPersisted"/>, it (not the storage) answers for indexes up to its own.</summary>
+    private SnapshotImage? pendingSnapshot;
+    private bool pendingSnapshotHandedOut;
+
     public RaftLog(IRaftLogStorage storage, long committed, long applied)
     {
         this.storage = storage;
         unstableOffset = storage.LastIndex() + 1;
+        if (applied < storage.FirstIndex() - 1)
+            throw new ArgumentOutOfRangeException(nameof(applied),
+                $"Applied index {applied} is below the compaction point {storage.FirstIndex() - 1}: the entries in between are gone.");
         if (committed > LastIndex)
             throw new ArgumentException($"Persisted commit index {committed} is beyond the last log index {LastIndex}.");
         if (applied > committed)
@@ -37,7 +45,7 @@ internal sealed class RaftLog
     public long Applying { get; private set; }
 
     /// <summary>First index held.</summary>
-    public long FirstIndex => storage.FirstIndex();
+    public long FirstIndex => pendingSnapshot is { } p ? p.Metadata.Index + 1 : storage.FirstIndex();
 
     /// <summary>Last index, persisted or not.</summary>
     public long LastIndex => unstableOffset + unstable.Count - 1;
@@ -64,6 +72,12 @@ internal sealed class RaftLog
             }
             term = 0;
             return false;
+        }
+        if (pendingSnapshot is { } p && index <= p.Metadata.Index)
+        {
+            // Everything at or below a restored snapshot is gone, whatever the (stale) storage still holds.
+            term = index == p.Metadata.Index ? p.Metadata.Term : 0;
+            return index == p.Metadata.Index;
         }
         if (index >= storage.FirstIndex() - 1 && index >= 0 && index <= storage.LastIndex())
         {
@@ -205,6 +219,53 @@ internal sealed class RaftLog
         var count = (int)(index - unstableOffset + 1);
         unstable.RemoveRange(0, count);
         unstableOffset = index + 1;
+    }
+
+    /// <summary>
+    /// Restores the log from a snapshot received from the leader (paper §7): if the log holds the snapshot's
+    /// last entry (same index and term), the entries after it are kept; otherwise the whole log is
+    /// discarded. Entries up to the snapshot count as committed and applied once the driver installs it.
+    /// </summary>
+    public void Restore(SnapshotImage image, RaftFaults faults)
+    {
+        var m = image.Metadata;
+        var keepSuffix = MatchTerm(m.Index, m.Term) || (faults.KeepConflictingSuffix && m.Index <= LastIndex);
+        if (keepSuffix && m.Index >= unstableOffset)
+        {
+            unstable.RemoveRange(0, (int)Math.Min(unstable.Count, m.Index - unstableOffset + 1));
+            unstableOffset = m.Index + 1;
+        }
+        else if (!keepSuffix)
+        {
+            unstable.Clear();
+            unstableOffset = m.Index + 1;
+        }
+        pendingSnapshot = image;
+        pendingSnapshotHandedOut = false;
+        Committed = Math.Max(Committed, m.Index);
+        // Entries up to the snapshot are never handed out: the snapshot replaces them in the state machine.
+        // (Only InstallOlderSnapshot lets m.Index fall below Applying: the state machine then rolls back.)
+        Applying = m.Index;
+    }
+
+    /// <summary>True when a restored snapshot waits to be handed to the driver.</summary>
+    public bool HasPendingSnapshot => pendingSnapshot is not null && !pendingSnapshotHandedOut;
+
+    /// <summary>Hands the restored snapshot to the driver (once), or null.</summary>
+    public SnapshotImage? TakePendingSnapshot()
+    {
+        if (!HasPendingSnapshot) return null;
+        pendingSnapshotHandedOut = true;
+        return pendingSnapshot;
+    }
+
+    /// <summary>The driver installed <paramref name="image"/> durably: storage now answers for the log again,
+    /// and the state machine stands at the snapshot's index.</summary>
+    public void SnapshotPersisted(SnapshotImage image)
+    {
+        Applied = image.Metadata.Index;
+        Applying = Math.Max(Applying, Applied);
+        if (ReferenceEquals(image, pendingSnapshot)) pendingSnapshot = null;
     }
 
     /// <summary>True when committed entries wait to be handed out for applying.</summary>

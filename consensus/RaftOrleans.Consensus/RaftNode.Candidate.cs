@@ -98,6 +98,10 @@ public sealed partial class RaftNode
                 BecomeFollower(Term, m.From);
                 HandleHeartbeat(m);
                 break;
+            case MessageType.Snapshot:
+                BecomeFollower(Term, m.From);
+                HandleSnapshot(m);
+                break;
             case MessageType.PreVoteResponse when Role == StateRole.PreCandidate:
                 // Grants carry the term we campaign for (Term + 1); rejections carry the voter's term, which
                 // here equals ours. Anything else answers an older round.

@@ -32,6 +32,11 @@ public sealed partial class RaftNode
                 Leader = m.From;
                 HandleHeartbeat(m);
                 break;
+            case MessageType.Snapshot:
+                electionElapsed = 0;
+                Leader = m.From;
+                HandleSnapshot(m);
+                break;
             case MessageType.TimeoutNow:
                 // The leader hands over (thesis §3.10): campaign now, skipping PreVote, flagged so that
                 // voters still in the old leader's lease take part.
@@ -69,7 +74,7 @@ public sealed partial class RaftNode
         Send(new Message
         {
             Type = MessageType.AppendResponse, From = Id, To = m.From, Term = Term,
-            Reject = true, Index = m.Index, RejectHint = hintIndex, LogTerm = log.Term(hintIndex),
+            Reject = true, Index = m.Index, RejectHint = hintIndex, LogTerm = log.TryTerm(hintIndex, out var hintTerm) ? hintTerm : 0,
         });
     }
 

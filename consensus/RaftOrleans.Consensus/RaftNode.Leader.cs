@@ -24,7 +24,8 @@ public sealed partial class RaftNode
         foreach (var id in voters)
         {
             // The leader's own match is what it has made durable, never more (see Advance).
-            progress[id] = new Progress(id == Id ? Math.Min(last, log.DurableLastIndex) : 0, last + 1, config.MaxInflightMessages)
+            progress[id] = new Progress(id == Id ? Math.Min(last, log.DurableLastIndex) : 0, last + 1, config.MaxInflightMessages,
+                config.MaxInflightSnapshotChunks)
             {
                 RecentActive = id == Id,
             };
@@ -84,6 +85,7 @@ public sealed partial class RaftNode
             }
             if (leadTransferee != None) AbortLeaderTransfer();
         }
+        TickSnapshotTransfers();
         if (heartbeatElapsed >= config.HeartbeatTicks)
         {
             heartbeatElapsed = 0;
@@ -113,6 +115,9 @@ public sealed partial class RaftNode
             case MessageType.HeartbeatResponse:
                 HandleHeartbeatResponse(m);
                 break;
+            case MessageType.SnapshotResponse:
+                HandleSnapshotResponse(m);
+                break;
         }
     }
 
@@ -132,6 +137,9 @@ public sealed partial class RaftNode
 
         var wasPaused = pr.IsPaused;
         if (!pr.MaybeUpdate(m.Index)) return;
+        // An append answered during a transfer proves the follower no longer needs the snapshot once the
+        // entries after its match point are still held (etcd: StateSnapshot -> Probe).
+        if (pr.State == ProgressState.Snapshot && pr.Match + 1 >= log.FirstIndex) AbortSnapshot(pr);
         if (pr.State == ProgressState.Probe) pr.BecomeReplicate();
         else pr.Inflights.FreeUpTo(m.Index);
 
@@ -196,7 +204,8 @@ public sealed partial class RaftNode
         if (pr.IsPaused) return false;
 
         var prevIndex = pr.Next - 1;
-        var prevTerm = log.Term(prevIndex);
+        // The entries the follower needs are compacted: only a snapshot can catch it up.
+        if (!log.TryTerm(prevIndex, out var prevTerm)) return StartSnapshot(to, pr);
         var high = Math.Min(log.LastIndex + 1, pr.Next + config.MaxEntriesPerMessage);
         var entries = log.Slice(pr.Next, high, config.MaxBytesPerMessage);
         if (entries.Count == 0 && !sendIfEmpty) return false;

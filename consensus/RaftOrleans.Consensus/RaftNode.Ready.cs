@@ -20,6 +20,7 @@ public sealed partial class RaftNode
         return broadcastPending
             || outbox.Count > 0
             || log.HasUnstable
+            || log.HasPendingSnapshot
             || log.HasNextCommitted
             || readStates.Count > 0
             || droppedReads.Count > 0
@@ -46,6 +47,7 @@ public sealed partial class RaftNode
             persisted = hard;
             if (Faults.VoteNotPersisted) persisted = hard with { Vote = None };
         }
+        var snapshot = log.TakePendingSnapshot();
         var committed = log.NextCommitted(config.MaxApplyBytes);
         // A leader's appends and heartbeats depend only on its term (durable since it campaigned) and on
         // entries it alone wrote in that term; a follower that acknowledges them has them durable itself.
@@ -54,12 +56,14 @@ public sealed partial class RaftNode
         var appendsEarly = Role == StateRole.Leader && hard.Term == prevHardState.Term && hard.Vote == prevHardState.Vote;
         var ready = new Ready
         {
+            Snapshot = snapshot,
             SoftState = soft != prevSoftState ? soft : null,
             HardState = persisted,
             Entries = log.UnstableEntries(),
             Messages = outbox.ToArray(),
             AppendsMayPrecedePersist = appendsEarly,
             EverythingMayPrecedePersist = Faults.EverythingBeforePersist,
+            SnapshotAckMayPrecedePersist = Faults.AckSnapshotBeforeDurable,
             CommittedEntries = committed,
             ReadStates = readStates.ToArray(),
             DroppedReads = droppedReads.ToArray(),
@@ -76,8 +80,8 @@ public sealed partial class RaftNode
     }
 
     /// <summary>
-    /// Acknowledges that <paramref name="ready"/> was carried out: its entries are durable and its committed
-    /// entries applied.
+    /// Acknowledges that <paramref name="ready"/> was carried out: its snapshot (if any) installed, its entries
+    /// durable and its committed entries applied. After a snapshot the applied index is the snapshot's index.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="ready"/> is not the outstanding batch.</exception>
     public void Advance(Ready ready)
@@ -85,6 +89,7 @@ public sealed partial class RaftNode
         ArgumentNullException.ThrowIfNull(ready);
         if (!ReferenceEquals(ready, outstanding)) throw new ArgumentException("This Ready is not the outstanding one.", nameof(ready));
         outstanding = null;
+        if (ready.Snapshot is not null) log.SnapshotPersisted(ready.Snapshot);
         if (ready.Entries.Count > 0)
         {
             var last = ready.Entries[^1];

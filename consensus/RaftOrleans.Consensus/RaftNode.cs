@@ -22,6 +22,7 @@ public sealed partial class RaftNode
     private readonly RaftLog log;
     private readonly int[] voters;
     private readonly List<Message> outbox = [];
+    private readonly IStateMachineSnapshotter? snapshotter;
 
     /// <summary>Ticks since the last election timeout reset (followers, candidates) or since the last
     /// CheckQuorum round (leader).</summary>
@@ -37,8 +38,12 @@ public sealed partial class RaftNode
     /// <param name="config">Static configuration; validated here.</param>
     /// <param name="storage">The replica's persisted log and hard state.</param>
     /// <param name="random">Source of randomized election timeouts (seed it for reproducible runs).</param>
-    /// <param name="appliedIndex">Highest index the state machine already applied (0 for a fresh one).</param>
-    public RaftNode(RaftConfig config, IRaftLogStorage storage, Random random, long appliedIndex = 0)
+    /// <param name="appliedIndex">Highest index the state machine already applied (0 for a fresh one). After a
+    /// compaction it must be at least the compaction point, <c>storage.FirstIndex() - 1</c> (the driver restores
+    /// its state machine from the durable snapshot first).</param>
+    /// <param name="snapshotter">Captures state-machine images for followers that need entries this replica has
+    /// compacted (InstallSnapshot). Without one, such followers cannot be caught up by this replica.</param>
+    public RaftNode(RaftConfig config, IRaftLogStorage storage, Random random, long appliedIndex = 0, IStateMachineSnapshotter? snapshotter = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(storage);
@@ -46,6 +51,7 @@ public sealed partial class RaftNode
         config.Validate();
         this.config = config;
         this.random = random;
+        this.snapshotter = snapshotter;
         voters = config.Peers.Order().ToArray();
 
         var hard = storage.InitialState();
@@ -155,7 +161,7 @@ public sealed partial class RaftNode
         // A granted PreVote answer carries the term we would campaign in, not a term anyone is in.
         if (m.Type == MessageType.PreVoteResponse && !m.Reject) return true;
 
-        var leader = m.Type is MessageType.Append or MessageType.Heartbeat ? m.From : None;
+        var leader = m.Type is MessageType.Append or MessageType.Heartbeat or MessageType.Snapshot ? m.From : None;
         BecomeFollower(m.Term, leader);
         return true;
     }
@@ -185,6 +191,8 @@ public sealed partial class RaftNode
             MessageType.Heartbeat => MessageType.HeartbeatResponse,
             MessageType.Vote => MessageType.VoteResponse,
             MessageType.PreVote => MessageType.PreVoteResponse,
+            // Thesis §5 / paper Figure 13: InstallSnapshot is answered with the receiver's term.
+            MessageType.Snapshot => MessageType.SnapshotResponse,
             _ => (MessageType?)null,
         };
         if (reply is { } type) Send(new Message { Type = type, From = Id, To = m.From, Term = Term, Reject = true });
@@ -208,6 +216,7 @@ public sealed partial class RaftNode
         heartbeatElapsed = 0;
         randomizedElectionTimeout = config.ElectionTicks + random.Next(config.ElectionTicks);
         votes.Clear();
+        leaderImage = null;
         leadTransferee = None;
         DropPendingReads();
         progress.Clear();

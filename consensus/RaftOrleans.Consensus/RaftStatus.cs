@@ -9,13 +9,16 @@ public enum ProgressState
     /// <summary>Logs match up to Match; the leader streams appends optimistically, up to
     /// <see cref="RaftConfig.MaxInflightMessages"/> unacknowledged ones (pipelining).</summary>
     Replicate,
+    /// <summary>The entries the follower needs are compacted: the leader sends it a snapshot in
+    /// InstallSnapshot chunks and no appends until the snapshot is installed (etcd's StateSnapshot).</summary>
+    Snapshot,
 }
 
 /// <summary>The leader's view of one replica's log.</summary>
 /// <param name="Id">Replica id.</param>
 /// <param name="Match">Highest index known to be replicated on it.</param>
 /// <param name="Next">Next index the leader will send.</param>
-/// <param name="State">Probe or Replicate.</param>
+/// <param name="State">Probe, Replicate or Snapshot.</param>
 public readonly record struct PeerProgress(int Id, long Match, long Next, ProgressState State);
 
 /// <summary>A read-only snapshot of a node's state, for diagnostics, checkers and tests.</summary>

@@ -3,13 +3,19 @@ namespace RaftOrleans.Consensus;
 /// <summary>
 /// Everything the node asks its driver to do after a batch of inputs. The driver MUST:
 /// <list type="number">
+/// <item>if <see cref="Snapshot"/> is set, install it durably FIRST: restore the state machine from its
+/// <see cref="SnapshotImage.Data"/>, persist the image, and make the log start after it
+/// (<see cref="MemoryRaftLogStorage.ApplySnapshot"/>: keep the entries after the snapshot if the log's entry
+/// at its index has its term, else discard the log);</item>
 /// <item>persist <see cref="HardState"/> (if any) and append <see cref="Entries"/> to stable storage
-/// (replacing any conflicting suffix) — durably, BEFORE anything else;</item>
-/// <item>then send <see cref="Messages"/> (a vote or an append acknowledgement sent before the
-/// state it depends on is durable would break election safety or commit safety after a crash).
+/// (replacing any conflicting suffix) — durably, BEFORE anything else but the snapshot;</item>
+/// <item>then send <see cref="Messages"/> (a vote, an append acknowledgement or the final snapshot
+/// acknowledgement sent before the state it depends on is durable would break election safety or commit
+/// safety after a crash).
 /// Exception: when <see cref="AppendsMayPrecedePersist"/> is set, the messages for which
 /// <see cref="MayPrecedePersist"/> holds may be sent before (or while) persisting;</item>
-/// <item>then apply <see cref="CommittedEntries"/> to the state machine in order, and release
+/// <item>then apply <see cref="CommittedEntries"/> to the state machine in order (after a snapshot they start
+/// right after its index), and release
 /// <see cref="ReadStates"/> once the applied index reaches each read's index;</item>
 /// <item>then call <see cref="RaftNode.Advance"/> with this batch.</item>
 /// </list>
@@ -18,6 +24,13 @@ namespace RaftOrleans.Consensus;
 /// </summary>
 public sealed class Ready
 {
+    /// <summary>
+    /// A complete snapshot received from the leader, to install before anything else in this batch (see the
+    /// order above), or null. Its index is above every index this replica had committed; after
+    /// <see cref="RaftNode.Advance"/> the node's applied index is the snapshot's index.
+    /// </summary>
+    public SnapshotImage? Snapshot { get; init; }
+
     /// <summary>Changed volatile state (leader, role), or null if unchanged.</summary>
     public SoftState? SoftState { get; init; }
     /// <summary>Hard state to persist, or null if unchanged since the last Ready.</summary>
@@ -38,10 +51,15 @@ public sealed class Ready
 
     /// <summary>Whether <paramref name="message"/> may be sent before persisting, given <see cref="AppendsMayPrecedePersist"/>.</summary>
     public bool MayPrecedePersist(Message message)
-        => EverythingMayPrecedePersist || (AppendsMayPrecedePersist && message.Type is MessageType.Append or MessageType.Heartbeat);
+        => EverythingMayPrecedePersist
+           || (AppendsMayPrecedePersist && message.Type is MessageType.Append or MessageType.Heartbeat)
+           || (SnapshotAckMayPrecedePersist && message.Type == MessageType.SnapshotResponse);
 
     /// <summary>Set only by <see cref="RaftFaults.EverythingBeforePersist"/> (a deliberate bug for tests).</summary>
     internal bool EverythingMayPrecedePersist { get; init; }
+
+    /// <summary>Set only by <see cref="RaftFaults.AckSnapshotBeforeDurable"/> (a deliberate bug for tests).</summary>
+    internal bool SnapshotAckMayPrecedePersist { get; init; }
 
     /// <summary>Committed entries to apply, in index order, after persisting.</summary>
     public IReadOnlyList<Entry> CommittedEntries { get; init; } = [];
@@ -52,6 +70,6 @@ public sealed class Ready
     public IReadOnlyList<long> DroppedReads { get; init; } = [];
 
     /// <summary>True when this batch asks for nothing.</summary>
-    public bool IsEmpty => SoftState is null && HardState is null && Entries.Count == 0 && Messages.Count == 0
+    public bool IsEmpty => Snapshot is null && SoftState is null && HardState is null && Entries.Count == 0 && Messages.Count == 0
         && CommittedEntries.Count == 0 && ReadStates.Count == 0 && DroppedReads.Count == 0;
 }

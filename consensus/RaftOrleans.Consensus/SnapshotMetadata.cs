@@ -1,0 +1,26 @@
+namespace RaftOrleans.Consensus;
+
+/// <summary>
+/// What a snapshot covers: every entry up to and including <see cref="Index"/> (whose term is
+/// <see cref="Term"/>), under the group configuration <see cref="Voters"/>. Index 0 means "no snapshot".
+/// The configuration rides in the metadata (thesis §5.1) so that membership changes can later be restored
+/// from a snapshot without the entries that made them.
+/// </summary>
+/// <param name="Index">Last log index the snapshot includes.</param>
+/// <param name="Term">Term of the entry at <paramref name="Index"/>.</param>
+/// <param name="Voters">Voting members' ids as of <paramref name="Index"/>, in increasing order.</param>
+public sealed record SnapshotMetadata(long Index, long Term, IReadOnlyList<int> Voters)
+{
+    /// <summary>No snapshot: index 0, term 0, no voters.</summary>
+    public static SnapshotMetadata None { get; } = new(0, 0, []);
+
+    /// <summary>True for <see cref="None"/> (index 0).</summary>
+    public bool IsEmpty => Index == 0;
+
+    /// <summary>Value equality including the voter list (records compare lists by reference).</summary>
+    public bool Equals(SnapshotMetadata? other)
+        => other is not null && Index == other.Index && Term == other.Term && Voters.SequenceEqual(other.Voters);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Index, Term, Voters.Count);
+}
