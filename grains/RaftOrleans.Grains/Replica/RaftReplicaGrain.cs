@@ -23,7 +23,7 @@ namespace RaftOrleans.Grains.Replica;
 [Reentrant]
 [ReplicaPlacement]
 [GrainType(ReplicaAddressCache.ReplicaGrainTypeName)]
-internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemindable
+internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemindable, IStateMachineSnapshotter
 {
     private const string WakeReminder = "raftkv.wake";
     private readonly ILogger<RaftReplicaGrain> _logger;
@@ -74,14 +74,15 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
         }
 
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(_options.StorageProviderName);
-        _store = new ReplicaLogStore(storage, this.GetGrainId(), _options.LogChunkEntries);
+        var peers = Enumerable.Range(1, _options.ReplicaCount).ToArray();
+        _store = new ReplicaLogStore(storage, this.GetGrainId(), _options.LogChunkEntries, _options.SnapshotPartBytes, peers);
+        // The head, the snapshot rows and the log after the compaction point; the state machine is
+        // the durable snapshot's, and the committed entries after it are applied again by the pump.
         await _store.LoadAsync();
-        _stateMachine = _store.Snapshot.AppliedIndex > 0
-            ? KeyValueStateMachine.Restore(_store.Snapshot.Data)
-            : new KeyValueStateMachine();
+        _stateMachine = _store.LoadedStateMachine;
+        _lastSnapshotIndex = _store.DurableSnapshotIndex;
         _limits = new KvLimits { MaxKeyBytes = _options.MaxKeyBytes, MaxValueBytes = _options.MaxValueBytes };
 
-        var peers = Enumerable.Range(1, _options.ReplicaCount).ToArray();
         var config = new RaftConfig
         {
             Id = _key.Index,
@@ -89,7 +90,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
             ElectionTicks = _options.ElectionTicks,
             HeartbeatTicks = _options.HeartbeatTicks,
         };
-        _node = new RaftNode(config, _store.Memory, new Random(), _stateMachine.AppliedIndex);
+        _node = new RaftNode(config, _store.Memory, new Random(), _stateMachine.AppliedIndex, this);
         _peers = peers.Where(p => p != _key.Index)
             .ToDictionary(p => p, p => GrainFactory.GetGrain<IRaftReplicaGrain>(new ReplicaKey(_key.Group, p).ToString()));
 
@@ -107,12 +108,12 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     }
 
     /// <inheritdoc />
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _hostStopping.Dispose();
         _timer?.Dispose();
         FailAllWaiters("replica deactivating");
-        return Task.CompletedTask;
+        await AwaitSnapshotWriteAsync();
     }
 
     /// <summary>The reminder only exists to bring the replica back after its silo restarts.</summary>
@@ -171,7 +172,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
         if (_stopped) return Task.CompletedTask;
         foreach (var m in messages)
         {
-            if (m.To != _key.Index || m.Type > (byte)MessageType.TimeoutNow)
+            if (m.To != _key.Index || m.Type > (byte)MessageType.SnapshotResponse)
             {
                 Log.BadMessage(_logger, _name, $"message type {m.Type} for replica {m.To}");
                 continue;
@@ -245,6 +246,9 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
             StorageWrites = _store.Writes,
             EntriesPersisted = _store.EntriesPersisted,
             ActivatedAt = _activatedAt,
+            FirstIndex = _store.Memory.FirstIndex(),
+            SnapshotIndex = _store.DurableSnapshotIndex,
+            SnapshotsInstalled = _snapshotsInstalled,
         });
     }
 
