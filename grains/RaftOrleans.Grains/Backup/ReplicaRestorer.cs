@@ -68,20 +68,21 @@ public static class ReplicaRestorer
         var storage = services.GetRequiredKeyedService<IGrainStorage>(options.StorageProviderName);
         await StartStorageAsync(services, storage, cancellationToken);
         var grainId = GrainId.Create(ReplicaAddressCache.ReplicaGrainTypeName, new ReplicaKey(group, replica).ToString());
-        var store = new ReplicaLogStore(storage, grainId, options.LogChunkEntries);
+        var store = new ReplicaLogStore(storage, grainId, options.LogChunkEntries, options.SnapshotPartBytes, configured);
         await store.LoadAsync();
         var memory = store.Memory;
-        if (memory.LastIndex() != 0 || memory.HardState.Term != 0 || memory.HardState.Commit != 0)
+        if (memory.LastIndex() != 0 || memory.HardState.Term != 0 || memory.HardState.Commit != 0 || store.DurableSnapshotIndex != 0)
         {
             throw new RestoreRefusedException(
                 $"replica {group}/{replica} of silo '{siloName}' already has Raft state (term {memory.HardState.Term}, commit {memory.HardState.Commit}, last index {memory.LastIndex()}); restore seeds a NEW cluster: use an empty data directory");
         }
 
         var metadata = new SnapshotMetadata(contents.Index, contents.Term, configured);
+        // The same install a follower does for InstallSnapshot: base generation + manifest at the
+        // index, head row with compaction point = (index, term), commit = index, and term = the
+        // snapshot's (a replica's term is never below its log's last term), no vote.
         await store.InstallSnapshotAsync(new SnapshotImage(metadata, contents.Data));
-        // A replica's term is never below the last term in its log (the snapshot's): a new cluster
-        // elects its first leader in a later term.
-        await store.SaveAsync(new HardState(contents.Term, 0, contents.Index), []);
+        await store.ChunkDeletes;
         return new RestoreResult(group, replica, contents.Index, contents.Term, keys);
     }
 

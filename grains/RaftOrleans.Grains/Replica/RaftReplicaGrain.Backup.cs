@@ -1,6 +1,7 @@
 using RaftOrleans.Consensus;
 using RaftOrleans.Grains.Backup;
 using RaftOrleans.Grains.Diagnostics;
+using RaftOrleans.KeyValue;
 
 namespace RaftOrleans.Grains.Replica;
 
@@ -120,12 +121,18 @@ internal sealed partial class RaftReplicaGrain
         }
     }
 
-    /// <summary>The applied state with its position: index, the term of that entry, and the voters.</summary>
+    /// <summary>
+    /// The applied state with its position, from the same <see cref="Capture"/> InstallSnapshot uses
+    /// (one rule for what an image holds), stamped like the core stamps it: the term of the applied
+    /// index from the log (applied is never below the compaction point, whose term the log keeps) and
+    /// the group's voters. Nothing applied yet: an empty state at index 0.
+    /// </summary>
     private BackupContents CaptureBackupContents()
     {
-        var index = _stateMachine.AppliedIndex;
-        var term = index == 0 ? 0 : _store.Memory.Term(index);
-        return new BackupContents(index, term, [.. Enumerable.Range(1, _options.ReplicaCount)], _stateMachine.Snapshot());
+        var voters = Enumerable.Range(1, _options.ReplicaCount).ToArray();
+        if (Capture() is not { } image) return new BackupContents(0, 0, voters, new KeyValueStateMachine().Snapshot());
+        var index = image.Metadata.Index;
+        return new BackupContents(index, _store.Memory.Term(index), voters, image.Data);
     }
 
     private sealed class HeldBackup(byte[] file)
