@@ -19,6 +19,16 @@ public sealed record RaftEnvelope
     [Id(9)] public long RejectHint { get; init; }
     [Id(10)] public long Context { get; init; }
     [Id(11)] public bool LeaderTransfer { get; init; }
+    /// <summary>InstallSnapshot chunk offset, or the next offset a follower expects.</summary>
+    [Id(12)] public long Offset { get; init; }
+    /// <summary>InstallSnapshot chunk bytes.</summary>
+    [Id(13)] public byte[] Data { get; init; } = [];
+    /// <summary>Last InstallSnapshot chunk, or the snapshot is installed.</summary>
+    [Id(14)] public bool Done { get; init; }
+    /// <summary>The snapshot image's total size in bytes.</summary>
+    [Id(15)] public long TotalBytes { get; init; }
+    /// <summary>The group configuration carried by a snapshot.</summary>
+    [Id(16)] public int[] Voters { get; init; } = [];
 }
 
 /// <summary>A log entry on the wire and in storage.</summary>

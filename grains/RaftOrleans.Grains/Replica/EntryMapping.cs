@@ -17,7 +17,8 @@ internal static class EntryMapping
         {
             Type = (byte)m.Type, From = m.From, To = m.To, Term = m.Term, LogTerm = m.LogTerm, Index = m.Index,
             Entries = entries, Commit = m.Commit, Reject = m.Reject, RejectHint = m.RejectHint, Context = m.Context,
-            LeaderTransfer = m.LeaderTransfer,
+            LeaderTransfer = m.LeaderTransfer, Offset = m.Offset, Data = m.Data.IsEmpty ? [] : m.Data.ToArray(), Done = m.Done,
+            TotalBytes = m.TotalBytes, Voters = m.Voters.Count == 0 ? [] : m.Voters.ToArray(),
         };
     }
 
@@ -29,7 +30,8 @@ internal static class EntryMapping
         {
             Type = (MessageType)e.Type, From = e.From, To = e.To, Term = e.Term, LogTerm = e.LogTerm, Index = e.Index,
             Entries = entries, Commit = e.Commit, Reject = e.Reject, RejectHint = e.RejectHint, Context = e.Context,
-            LeaderTransfer = e.LeaderTransfer,
+            LeaderTransfer = e.LeaderTransfer, Offset = e.Offset, Data = e.Data, Done = e.Done, TotalBytes = e.TotalBytes,
+            Voters = e.Voters,
         };
     }
 }

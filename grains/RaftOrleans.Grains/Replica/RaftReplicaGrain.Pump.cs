@@ -60,8 +60,7 @@ internal sealed partial class RaftReplicaGrain
 
                 // 3. Apply, complete waiters, release reads.
                 ObserveRole(ready);
-                Apply(ready.CommittedEntries);
-                ReleaseReads(ready);
+                _requests.Apply(ready);
 
                 // 4. Advance.
                 _node.Advance(ready);
@@ -114,11 +113,11 @@ internal sealed partial class RaftReplicaGrain
                 var result = _node.Propose(command);
                 if (result.Outcome == ProposeOutcome.Accepted)
                 {
-                    _proposals[result.Index] = (result.Term, waiter, session);
+                    _requests.Proposed(result.Index, result.Term, waiter, session.Item1 != 0 ? session : null);
                 }
                 else
                 {
-                    _sessionWaiters.Remove(session);
+                    _requests.SessionRefused(session);
                     waiter.TrySetResult(new ReplicaReply { NotLeader = true, LeaderHint = result.LeaderHint, Reason = result.Outcome.ToString() });
                 }
             }
@@ -130,10 +129,10 @@ internal sealed partial class RaftReplicaGrain
             _readQueue = [];
             foreach (var (key, waiter) in queued)
             {
-                var context = ++_nextReadContext;
+                var context = _requests.NextReadContext();
                 if (_node.ReadIndex(context))
                 {
-                    _reads[context] = (key, waiter);
+                    _requests.ReadStarted(context, key, waiter);
                 }
                 else
                 {
@@ -178,6 +177,7 @@ internal sealed partial class RaftReplicaGrain
             {
                 // Outcome of in-flight proposals is unknown here: the gateway retries them with the
                 // same session sequence, and the state machine's session table applies each once.
+                // (_requests fails its own waiters when it sees the same role change.)
                 FailAllWaiters("leadership lost");
             }
             _lastRole = soft.Role;

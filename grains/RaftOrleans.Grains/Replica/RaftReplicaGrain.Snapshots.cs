@@ -23,7 +23,9 @@ internal sealed partial class RaftReplicaGrain
     private async Task InstallSnapshotAsync(SnapshotImage image)
     {
         var started = Stopwatch.GetTimestamp();
-        var machine = InstallInStateMachine(image);
+        // Proposals at or below the snapshot fail (outcome unknown: the gateway retries under the
+        // same session, and the session table in the snapshot applies each once).
+        var machine = _requests.InstallSnapshot(image);
         await _store.InstallSnapshotAsync(image, machine, _snapshotWrite);
         _lastSnapshotIndex = image.Metadata.Index;
         _snapshotsInstalled++;
@@ -86,37 +88,8 @@ internal sealed partial class RaftReplicaGrain
         }
     }
 
-    /// <summary>The live state machine.</summary>
-    private KeyValueStateMachine StateMachine => _stateMachine;
-
-    /// <inheritdoc />
-    public SnapshotImage? Capture()
-    {
-        // O(state), only when a follower needs an install: the core fills in the term and voters.
-        var applied = _stateMachine.AppliedIndex;
-        return applied == 0 ? null : new SnapshotImage(new SnapshotMetadata(applied, 0, []), _stateMachine.Snapshot());
-    }
-
-    /// <summary>
-    /// Replaces the state machine with the image's. Proposals at or below its index have an unknown
-    /// outcome here (their entries may or may not be in it): they fail, and the gateway's retry under
-    /// the same session applies once (the session table rides in the snapshot).
-    /// </summary>
-    private KeyValueStateMachine InstallInStateMachine(SnapshotImage image)
-    {
-        var machine = KeyValueStateMachine.Restore(image.Data.ToArray());
-        foreach (var index in _proposals.Keys.Where(i => i <= image.Metadata.Index).ToList())
-        {
-            if (_proposals.Remove(index, out var pending))
-            {
-                _sessionWaiters.Remove(pending.Session);
-                pending.Waiter.TrySetResult(NotLeader("entry replaced by a snapshot: outcome unknown, retry"));
-            }
-        }
-        _stateMachine = machine;
-        ServeReadsUpTo(machine.AppliedIndex);
-        return machine;
-    }
+    /// <summary>The live state machine (replaced by an install).</summary>
+    private KeyValueStateMachine StateMachine => _requests.Machine;
 
     /// <summary>Lets a snapshot write in flight finish before the activation goes (it is not retried).</summary>
     private async Task AwaitSnapshotWriteAsync()

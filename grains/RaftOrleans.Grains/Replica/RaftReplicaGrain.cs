@@ -23,7 +23,7 @@ namespace RaftOrleans.Grains.Replica;
 [Reentrant]
 [ReplicaPlacement]
 [GrainType(ReplicaAddressCache.ReplicaGrainTypeName)]
-internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemindable, IStateMachineSnapshotter
+internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemindable
 {
     private const string WakeReminder = "raftkv.wake";
     private readonly ILogger<RaftReplicaGrain> _logger;
@@ -35,7 +35,6 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     private string _name = "";
     private ReplicaLogStore _store = null!;
     private RaftNode _node = null!;
-    private KeyValueStateMachine _stateMachine = null!;
     private KvLimits _limits = null!;
     private Dictionary<int, IRaftReplicaGrain> _peers = [];
     private IGrainTimer? _timer;
@@ -79,7 +78,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
         // The head, the snapshot rows and the log after the compaction point; the state machine is
         // the durable snapshot's, and the committed entries after it are applied again by the pump.
         await _store.LoadAsync();
-        _stateMachine = _store.LoadedStateMachine;
+        _requests = new AppliedRequests<TaskCompletionSource<ReplicaReply>>(_store.LoadedStateMachine, this);
         _lastSnapshotIndex = _store.DurableSnapshotIndex;
         _limits = new KvLimits { MaxKeyBytes = _options.MaxKeyBytes, MaxValueBytes = _options.MaxValueBytes };
 
@@ -90,7 +89,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
             ElectionTicks = _options.ElectionTicks,
             HeartbeatTicks = _options.HeartbeatTicks,
         };
-        _node = new RaftNode(config, _store.Memory, new Random(), _stateMachine.AppliedIndex, this);
+        _node = new RaftNode(config, _store.Memory, new Random(), _stateMachine.AppliedIndex, _requests);
         _peers = peers.Where(p => p != _key.Index)
             .ToDictionary(p => p, p => GrainFactory.GetGrain<IRaftReplicaGrain>(new ReplicaKey(_key.Group, p).ToString()));
 
@@ -200,10 +199,10 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
 
         // A gateway retry of a proposal still in flight here joins it instead of appending a copy.
         var session = (decoded.ClientId, decoded.Sequence);
-        if (decoded.ClientId != 0 && _sessionWaiters.TryGetValue(session, out var existing)) return existing.Task;
+        if (decoded.ClientId != 0 && _requests.TryGetSessionWaiter(session, out var existing)) return existing!.Task;
 
         var waiter = new TaskCompletionSource<ReplicaReply>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (decoded.ClientId != 0) _sessionWaiters[session] = waiter;
+        if (decoded.ClientId != 0) _requests.SessionQueued(session, waiter);
         _proposalQueue.Add((command, waiter, session));
         Kick();
         return waiter.Task;

@@ -13,8 +13,12 @@ namespace RaftOrleans.Consensus.Tests.Simulation;
 /// <item>Leader completeness: an entry committed in term T is in the log of every leader of a term
 /// after T. The commit term recorded is the smallest term in which any replica persisted a commit
 /// index covering the entry, never earlier than the real one, so the check cannot raise a false alarm.</item>
-/// <item>State machine safety: replicas never commit, nor apply, different entries at one index.</item>
+/// <item>State machine safety: replicas never commit, nor apply, different entries at one index; an
+/// installed snapshot covers a committed prefix (its last entry is the committed one at its index) and
+/// never rolls a state machine back.</item>
 /// </list>
+/// Compacted logs: checks that read a replica's log look only at what it still holds; what it compacted
+/// was applied (and checked) before, and an installed snapshot is checked on its own.
 /// </summary>
 internal sealed class SafetyMonitor
 {
@@ -65,7 +69,8 @@ internal sealed class SafetyMonitor
         if (after.Commit < before.Commit)
             throw new SafetyViolationException("commit monotonicity", $"replica {replica} persisted commit {after.Commit} after {before.Commit}");
 
-        for (long index = before.Commit + 1; index <= after.Commit; index++)
+        // Entries below the first index were installed as a snapshot (checked by SnapshotInstalled).
+        for (long index = Math.Max(before.Commit + 1, disk.FirstIndex()); index <= after.Commit; index++)
         {
             Entry entry = disk.Entries(index, index + 1, long.MaxValue)[0];
             if (index <= _committed.Count)
@@ -126,10 +131,27 @@ internal sealed class SafetyMonitor
         {
             (Entry committed, long commitTerm) = _committed[i];
             if (commitTerm >= term) continue;
+            if (committed.Index < disk.FirstIndex() - 1) continue; // compacted into its snapshot
             if (committed.Index > last || disk.Term(committed.Index) != committed.Term)
                 throw new SafetyViolationException("leader completeness",
                     $"replica {replica} became leader of term {term} without entry ({committed.Index}, term {committed.Term}) committed in term {commitTerm}");
         }
+    }
+
+    /// <summary>Checks a snapshot <paramref name="replica"/> is about to install over a state machine that had
+    /// applied up to <paramref name="appliedBefore"/>.</summary>
+    public void SnapshotInstalled(int replica, SnapshotMetadata snapshot, long appliedBefore)
+    {
+        if (snapshot.Index < appliedBefore)
+            throw new SafetyViolationException("state machine safety",
+                $"replica {replica} installed a snapshot at {snapshot.Index} over a state machine that had applied {appliedBefore} (rolled back)");
+        if (snapshot.Index > _applied.Count)
+            throw new SafetyViolationException("state machine safety",
+                $"replica {replica} installed a snapshot at {snapshot.Index} although no replica applied beyond {_applied.Count}");
+        Entry known = _applied[(int)snapshot.Index - 1];
+        if (known.Term != snapshot.Term)
+            throw new SafetyViolationException("state machine safety",
+                $"replica {replica} installed a snapshot at ({snapshot.Index}, term {snapshot.Term}) but ({known.Index}, term {known.Term}) was applied there");
     }
 
     private static bool SameEntry(Entry a, Entry b) =>

@@ -23,6 +23,14 @@ internal enum SimulatedFault
     SkipAppendConsistencyCheck = 32,
     /// <summary><see cref="RaftFaults.EverythingBeforePersist"/>.</summary>
     EverythingBeforePersist = 64,
+    /// <summary><see cref="RaftFaults.CompactPastApplied"/>.</summary>
+    CompactPastApplied = 128,
+    /// <summary><see cref="RaftFaults.InstallOlderSnapshot"/>.</summary>
+    InstallOlderSnapshot = 256,
+    /// <summary><see cref="RaftFaults.AckSnapshotBeforeDurable"/>.</summary>
+    AckSnapshotBeforeDurable = 512,
+    /// <summary><see cref="RaftFaults.KeepConflictingSuffix"/>.</summary>
+    KeepConflictingSuffix = 1024,
 }
 
 internal static class SimulatedFaultExtensions
@@ -37,5 +45,9 @@ internal static class SimulatedFaultExtensions
         ReadIndexWithoutHeartbeat = fault.HasFlag(SimulatedFault.ReadIndexWithoutHeartbeat),
         SkipAppendConsistencyCheck = fault.HasFlag(SimulatedFault.SkipAppendConsistencyCheck),
         EverythingBeforePersist = fault.HasFlag(SimulatedFault.EverythingBeforePersist),
+        CompactPastApplied = fault.HasFlag(SimulatedFault.CompactPastApplied),
+        InstallOlderSnapshot = fault.HasFlag(SimulatedFault.InstallOlderSnapshot),
+        AckSnapshotBeforeDurable = fault.HasFlag(SimulatedFault.AckSnapshotBeforeDurable),
+        KeepConflictingSuffix = fault.HasFlag(SimulatedFault.KeepConflictingSuffix),
     };
 }

@@ -4,24 +4,27 @@ using RaftOrleans.Testing.History;
 namespace RaftOrleans.Consensus.Tests.Simulation;
 
 /// <summary>
-/// One replica's server: a <see cref="RaftNode"/>, its disk (a <see cref="MemoryRaftLogStorage"/> that
-/// survives crashes) and its <see cref="KeyValueStateMachine"/> (which does not). Drives the node
-/// exactly as the <see cref="Ready"/> contract says: a leader's appends may go first, then persist, then send, then apply, then advance.
-/// Client requests wait here for their entry to apply (matched by index and term) or for their read
-/// to be confirmed and the state machine to catch up with it.
+/// One replica's server: a <see cref="RaftNode"/>, its disk (a <see cref="MemoryRaftLogStorage"/> and a durable
+/// snapshot image, both surviving crashes) and its state machine with the requests waiting on it (an
+/// <see cref="AppliedRequests{TWaiter}"/>, the very class the Orleans replica grain uses; it does not survive
+/// a crash). Drives the node exactly as the <see cref="Ready"/> contract says: a leader's appends may go
+/// first, then install the snapshot, persist, send, apply, advance. When configured it takes snapshots at
+/// random points and compacts its log through <see cref="CompactionPolicy"/>, the rule the grain ships.
 /// </summary>
-internal sealed class SimulatedReplica
+internal sealed class SimulatedReplica : IAppliedRequestsHost<ClientRequest>
 {
+    private readonly SimulationOptions _options;
     private readonly RaftConfig _config;
     private readonly RaftFaults _faults;
     private readonly SafetyMonitor _monitor;
     private readonly SimulatedNetwork _network;
     private readonly SimulationTrace _trace;
     private readonly Action<ClientRequest, ReplicaAnswer> _answer;
-    private readonly Dictionary<long, List<(long Term, ClientRequest Request)>> _proposals = [];
-    private readonly Dictionary<long, ClientRequest> _readsAwaitingConfirmation = [];
-    private readonly List<(long Index, ClientRequest Request)> _readsAwaitingApply = [];
-    private long _nextReadContext;
+    private AppliedRequests<ClientRequest>? _requests;
+    private Random? _snapshotRandom;
+    private long _nextSnapshotAt;
+    private long _now;
+    private int _starts;
     private bool _tornCrashArmed;
     private StateRole _lastRole;
 
@@ -29,6 +32,7 @@ internal sealed class SimulatedReplica
         SimulationTrace trace, Action<ClientRequest, ReplicaAnswer> answer)
     {
         Id = id;
+        _options = options;
         _config = new RaftConfig
         {
             Id = id,
@@ -37,27 +41,31 @@ internal sealed class SimulatedReplica
             HeartbeatTicks = options.HeartbeatTicks,
             MaxEntriesPerMessage = options.MaxEntriesPerMessage,
             MaxInflightMessages = options.MaxInflightMessages,
+            MaxSnapshotChunkBytes = options.MaxSnapshotChunkBytes,
+            MaxInflightSnapshotChunks = options.MaxInflightSnapshotChunks,
         };
         _faults = faults;
         _monitor = monitor;
         _network = network;
         _trace = trace;
         _answer = answer;
-        // Read contexts must be unique across restarts too: give each replica its own range.
-        _nextReadContext = (long)id << 40;
+        Disk = new MemoryRaftLogStorage { Faults = faults };
     }
 
     /// <summary>Replica id.</summary>
     public int Id { get; }
 
     /// <summary>The disk: log and hard state, kept across crashes.</summary>
-    public MemoryRaftLogStorage Disk { get; } = new();
+    public MemoryRaftLogStorage Disk { get; }
+
+    /// <summary>The durable snapshot (taken here or installed from a leader), kept across crashes; null before the first.</summary>
+    public SnapshotImage? DurableSnapshot { get; private set; }
 
     /// <summary>The running node, or null while crashed.</summary>
     public RaftNode? Node { get; private set; }
 
-    /// <summary>The state machine, or null while crashed. Rebuilt from the log on restart.</summary>
-    public KeyValueStateMachine? Machine { get; private set; }
+    /// <summary>The state machine, or null while crashed. Rebuilt from the durable snapshot and the log on restart.</summary>
+    public KeyValueStateMachine? Machine => _requests?.Machine;
 
     /// <summary>True unless crashed.</summary>
     public bool IsUp => Node is not null;
@@ -78,16 +86,29 @@ internal sealed class SimulatedReplica
         _trace.Add(now, $"[r{Id}] PAUSE until t={until / (double)Simulation.UnitsPerTick:0.0} ({Describe()})");
     }
 
-    /// <summary>Starts (or restarts) from the disk only, with an empty state machine that re-applies the committed log.</summary>
+    /// <summary>Starts (or restarts) from the disk only: the state machine is restored from the durable snapshot
+    /// (if any) and re-applies the committed log after it.</summary>
     public void Start(Random random, long now, int tickInterval)
     {
         TickInterval = tickInterval;
         PausedUntil = 0;
-        Node = new RaftNode(_config, Disk, random) { Faults = _faults };
-        Machine = new KeyValueStateMachine();
+        _now = now;
+        _starts++;
+        KeyValueStateMachine machine = DurableSnapshot is { } snapshot
+            ? KeyValueStateMachine.Restore(snapshot.Data.ToArray())
+            : new KeyValueStateMachine();
+        // Read contexts must be unique across replicas and restarts: give each start its own range.
+        _requests = new AppliedRequests<ClientRequest>(machine, this, ((long)Id << 40) + ((long)_starts << 28));
+        if (_options.SnapshotEveryEntries > 0)
+        {
+            _snapshotRandom ??= new Random(random.Next());
+            _nextSnapshotAt = machine.AppliedIndex + DrawSnapshotInterval();
+        }
+        Node = new RaftNode(_config, Disk, random, machine.AppliedIndex, _requests) { Faults = _faults };
         _lastRole = StateRole.Follower;
         HardState hs = Disk.HardState;
-        _trace.Add(now, $"[r{Id}] start from disk: term={hs.Term} vote={hs.Vote} commit={hs.Commit} last={Disk.LastIndex()}, tick every {tickInterval} units");
+        _trace.Add(now, $"[r{Id}] start from disk: term={hs.Term} vote={hs.Vote} commit={hs.Commit} snapshot={DurableSnapshot?.Metadata.Index ?? 0} "
+            + $"log=[{Disk.FirstIndex()},{Disk.LastIndex()}], tick every {tickInterval} units");
         Pump(now);
     }
 
@@ -97,14 +118,12 @@ internal sealed class SimulatedReplica
         _tornCrashArmed = false;
         _trace.Add(now, $"[r{Id}] CRASH ({Describe()})");
         Node = null;
-        Machine = null;
-        _proposals.Clear();
-        _readsAwaitingConfirmation.Clear();
-        _readsAwaitingApply.Clear();
+        _requests = null;
     }
 
-    /// <summary>Arms a torn crash: the replica crashes during its next batch that has entries, after
-    /// sending what may precede the persist and before persisting (see <see cref="Ready.AppendsMayPrecedePersist"/>).</summary>
+    /// <summary>Arms a torn crash: the replica crashes during its next batch that has entries or a snapshot,
+    /// after sending what may precede the persist and before persisting (see <see cref="Ready.AppendsMayPrecedePersist"/>),
+    /// or in its next compaction, after the snapshot is durable and before the log is compacted.</summary>
     public void ArmTornCrash(long now)
     {
         _tornCrashArmed = true;
@@ -142,15 +161,15 @@ internal sealed class SimulatedReplica
     /// <summary>Handles a client request: proposes a write or starts a ReadIndex round.</summary>
     public void Submit(ClientRequest request, long now)
     {
-        if (Node is null)
+        if (Node is null || _requests is null)
         {
             _answer(request, new ReplicaAnswer(AnswerKind.Rejected, default, RaftNode.None, "replica down"));
             return;
         }
         if (request.Kind == HistoryOpKind.Get)
         {
-            long context = ++_nextReadContext;
-            if (Node.ReadIndex(context)) _readsAwaitingConfirmation.Add(context, request);
+            long context = _requests.NextReadContext();
+            if (Node.ReadIndex(context)) _requests.ReadStarted(context, request.Key, request);
             else _answer(request, new ReplicaAnswer(AnswerKind.Rejected, default, Node.Leader, "not leader"));
         }
         else
@@ -158,8 +177,7 @@ internal sealed class SimulatedReplica
             ProposeResult result = Node.Propose(request.Command!);
             if (result.Outcome == ProposeOutcome.Accepted)
             {
-                if (!_proposals.TryGetValue(result.Index, out var waiting)) _proposals[result.Index] = waiting = [];
-                waiting.Add((result.Term, request));
+                _requests.Proposed(result.Index, result.Term, request);
                 _trace.Add(now, $"[r{Id}] client {request.Client} attempt {request.Attempt} {request.Kind} {request.Key} proposed at ({result.Index}, term {result.Term})");
             }
             else
@@ -173,30 +191,59 @@ internal sealed class SimulatedReplica
     /// <summary>One line of state for traces and reports.</summary>
     public string Describe()
     {
-        if (Node is null) return $"r{Id} DOWN disk(term={Disk.HardState.Term} commit={Disk.HardState.Commit} last={Disk.LastIndex()})";
+        if (Node is null)
+            return $"r{Id} DOWN disk(term={Disk.HardState.Term} commit={Disk.HardState.Commit} log=[{Disk.FirstIndex()},{Disk.LastIndex()}])";
         RaftStatus s = Node.Status();
-        return $"r{Id} {s.Role} term={s.Term} leader={s.Leader} commit={s.Commit} applied={Machine!.AppliedIndex} last={s.LastIndex}";
+        string peers = s.Progress.Count == 0 ? "" : " progress=" + string.Join(",", s.Progress.Select(p => $"r{p.Id}:{p.State}/{p.Match}"));
+        return $"r{Id} {s.Role} term={s.Term} leader={s.Leader} commit={s.Commit} applied={Machine!.AppliedIndex} log=[{s.FirstIndex},{s.LastIndex}]{peers}";
     }
+
+    void IAppliedRequestsHost<ClientRequest>.Completed(ClientRequest waiter, KvResult result, string detail)
+    {
+        _trace.Add(_now, $"[r{Id}] {detail} for client {waiter.Client}: {result.Status} {result.Value}");
+        _answer(waiter, new ReplicaAnswer(AnswerKind.Done, result, Node?.Leader ?? RaftNode.None, detail));
+    }
+
+    void IAppliedRequestsHost<ClientRequest>.Failed(ClientRequest waiter, string reason)
+        => _answer(waiter, new ReplicaAnswer(AnswerKind.Lost, default, Node?.Leader ?? RaftNode.None, reason));
+
+    void IAppliedRequestsHost<ClientRequest>.EntryApplied(Entry entry, KvResult result) => _monitor.Applied(Id, entry);
 
     /// <summary>Carries out every pending Ready in the contract's order, checking safety as it goes.</summary>
     private void Pump(long now)
     {
+        _now = now;
         RaftNode node = Node!;
+        AppliedRequests<ClientRequest> requests = _requests!;
         while (node.HasReady())
         {
             Ready ready = node.GetReady();
 
             // 0. What may precede the persist leaves first (a leader's appends and heartbeats).
             foreach (Message message in ready.Messages.Where(ready.MayPrecedePersist)) _network.Send(message, now);
-            if (_tornCrashArmed && ready.Entries.Count > 0)
+            if (_tornCrashArmed && (ready.Entries.Count > 0 || ready.Snapshot is not null))
             {
                 _tornCrashArmed = false;
-                _trace.Add(now, $"[r{Id}] crashes before persisting entries {ready.Entries[0].Index}..{ready.Entries[^1].Index}");
+                _trace.Add(now, ready.Snapshot is { } lost
+                    ? $"[r{Id}] crashes before persisting the snapshot at ({lost.Metadata.Index}, term {lost.Metadata.Term})"
+                    : $"[r{Id}] crashes before persisting entries {ready.Entries[0].Index}..{ready.Entries[^1].Index}");
                 Crash(now);
                 return;
             }
 
-            // 1. Persist: entries, then the hard state (its commit may point into the new entries).
+            // 1. Install a received snapshot: restore the state machine, persist the image, start the log after it.
+            if (ready.Snapshot is SnapshotImage snapshot)
+            {
+                _monitor.SnapshotInstalled(Id, snapshot.Metadata, requests.Machine.AppliedIndex);
+                requests.InstallSnapshot(snapshot);
+                DurableSnapshot = snapshot;
+                Disk.ApplySnapshot(snapshot.Metadata);
+                _nextSnapshotAt = snapshot.Metadata.Index + DrawSnapshotInterval();
+                _trace.Add(now, $"[r{Id}] installed snapshot ({snapshot.Metadata.Index}, term {snapshot.Metadata.Term}), "
+                    + $"{snapshot.Data.Length} bytes; log=[{Disk.FirstIndex()},{Disk.LastIndex()}]");
+            }
+
+            // 2. Persist: entries, then the hard state (its commit may point into the new entries).
             if (ready.Entries.Count > 0)
             {
                 Disk.Append(ready.Entries);
@@ -209,21 +256,11 @@ internal sealed class SimulatedReplica
                 _monitor.HardStatePersisted(Id, before, hs, Disk);
             }
 
-            // 2. Send the rest.
+            // 3. Send the rest.
             foreach (Message message in ready.Messages.Where(m => !ready.MayPrecedePersist(m))) _network.Send(message, now);
 
-            // 3. Apply, answer the proposals waiting at each index, release confirmed reads.
-            foreach (Entry entry in ready.CommittedEntries) Apply(entry, now);
-            foreach (ReadState read in ready.ReadStates)
-            {
-                if (_readsAwaitingConfirmation.Remove(read.Context, out ClientRequest? request)) _readsAwaitingApply.Add((read.Index, request));
-            }
-            foreach (long context in ready.DroppedReads)
-            {
-                if (_readsAwaitingConfirmation.Remove(context, out ClientRequest? request))
-                    _answer(request, new ReplicaAnswer(AnswerKind.Lost, default, node.Leader, "read dropped"));
-            }
-            ServeReads();
+            // 4. Apply, answer the proposals waiting at each index, release confirmed reads (the shipped code).
+            requests.Apply(ready);
 
             if (ready.SoftState is SoftState soft && soft.Role != _lastRole)
             {
@@ -231,48 +268,44 @@ internal sealed class SimulatedReplica
                 _lastRole = soft.Role;
             }
 
-            // 4. Advance.
+            // 5. Advance.
             node.Advance(ready);
+
+            if (!MaybeSnapshotAndCompact(now)) return; // crashed mid-compaction
         }
         _monitor.RoleObserved(Id, node.Term, node.Role, Disk);
     }
 
-    private void Apply(Entry entry, long now)
+    /// <summary>
+    /// At random points (every <see cref="SimulationOptions.SnapshotEveryEntries"/> to twice that many applied
+    /// entries) takes a durable snapshot of the state machine, then compacts the log as
+    /// <see cref="CompactionPolicy"/> says. An armed torn crash strikes between the two. Returns false if it crashed.
+    /// </summary>
+    private bool MaybeSnapshotAndCompact(long now)
     {
-        KeyValueStateMachine machine = Machine!;
-        KvResult result = default;
-        if (entry.Type == EntryType.Noop) machine.ApplyNoop(entry.Index);
-        else result = machine.Apply(entry.Index, entry.Data);
-        _monitor.Applied(Id, entry);
+        if (_options.SnapshotEveryEntries == 0) return true;
+        KeyValueStateMachine machine = _requests!.Machine;
+        long applied = machine.AppliedIndex;
+        if (applied < _nextSnapshotAt) return true;
+        _nextSnapshotAt = applied + DrawSnapshotInterval();
 
-        if (!_proposals.Remove(entry.Index, out var waiting)) return;
-        foreach ((long term, ClientRequest request) in waiting)
+        DurableSnapshot = new SnapshotImage(new SnapshotMetadata(applied, Disk.Term(applied), _config.Peers.Order().ToArray()), machine.Snapshot());
+        if (_tornCrashArmed)
         {
-            if (term == entry.Term)
-            {
-                _trace.Add(now, $"[r{Id}] applied ({entry.Index}, term {entry.Term}) for client {request.Client}: {result.Status} {result.Value}");
-                _answer(request, new ReplicaAnswer(AnswerKind.Done, result, Node!.Leader, "applied"));
-            }
-            else
-            {
-                _answer(request, new ReplicaAnswer(AnswerKind.Lost, default, Node!.Leader, $"entry ({entry.Index}, term {term}) was overwritten"));
-            }
+            _trace.Add(now, $"[r{Id}] crashes after saving a snapshot at {applied}, before compacting the log [{Disk.FirstIndex()},{Disk.LastIndex()}]");
+            Crash(now);
+            return false;
         }
+        long? compactTo = CompactionPolicy.CompactTo(DurableSnapshot.Metadata.Index, applied, Disk.LastIndex(), _options.TrailingEntries, Disk.FirstIndex(), _faults);
+        if (compactTo is long index)
+        {
+            Disk.Compact(index);
+            _trace.Add(now, $"[r{Id}] snapshot at {applied}, log compacted to [{Disk.FirstIndex()},{Disk.LastIndex()}]");
+        }
+        return true;
     }
 
-    private void ServeReads()
-    {
-        KeyValueStateMachine machine = Machine!;
-        for (int i = 0; i < _readsAwaitingApply.Count;)
-        {
-            (long index, ClientRequest request) = _readsAwaitingApply[i];
-            if (index > machine.AppliedIndex)
-            {
-                i++;
-                continue;
-            }
-            _readsAwaitingApply.RemoveAt(i);
-            _answer(request, new ReplicaAnswer(AnswerKind.Done, machine.Get(request.Key), Node!.Leader, $"read at index {index}"));
-        }
-    }
+    private int DrawSnapshotInterval() => _snapshotRandom is null
+        ? int.MaxValue / 2
+        : _snapshotRandom.Next(_options.SnapshotEveryEntries, 2 * _options.SnapshotEveryEntries);
 }

@@ -116,8 +116,63 @@ internal static class SimulationConfigs
         AttemptTimeoutTicks = 5,
     };
 
+    /// <summary>Three replicas snapshotting and compacting every few dozen entries with a short tail, so a
+    /// follower partitioned, paused or crashed for a while needs InstallSnapshot; tiny chunks and a small
+    /// window, on a network that loses, duplicates and reorders them; crashes strike mid-install and
+    /// mid-compaction (torn crashes).</summary>
+    public static SimulationOptions ThreeSnapshots { get; } = new()
+    {
+        Name = "three-snapshots",
+        Replicas = 3,
+        Loss = 0.05,
+        Duplication = 0.05,
+        Reorder = 0.10,
+        PartitionProbability = 0.25,
+        PartitionMinTicks = 20,
+        PartitionMaxTicks = 100,
+        CrashProbability = 0.15,
+        CrashLeaderBias = 0.3,
+        MaxCrashed = 1,
+        RestartMaxTicks = 80,
+        PauseProbability = 0.05,
+        ClockDriftPercent = 10,
+        TransferProbability = 0.03,
+        Clients = 8,
+        AttemptTimeoutTicks = 5,
+        SnapshotEveryEntries = 12,
+        TrailingEntries = 3,
+        MaxSnapshotChunkBytes = 48,
+        MaxInflightSnapshotChunks = 2,
+    };
+
+    /// <summary>Five replicas with partitions of every mode, crashes (two at once), pauses and lossy links,
+    /// compacting often so returning replicas are caught up by snapshot.</summary>
+    public static SimulationOptions FiveSnapshots { get; } = new()
+    {
+        Name = "five-snapshots",
+        Replicas = 5,
+        Loss = 0.05,
+        Duplication = 0.03,
+        Reorder = 0.08,
+        PartitionProbability = 0.2,
+        PartitionMaxTicks = 100,
+        CrashProbability = 0.15,
+        MaxCrashed = 2,
+        RestartMaxTicks = 80,
+        PauseProbability = 0.08,
+        ClockDriftPercent = 20,
+        TransferProbability = 0.05,
+        Clients = 8,
+        AttemptTimeoutTicks = 5,
+        SnapshotEveryEntries = 16,
+        TrailingEntries = 2,
+        MaxSnapshotChunkBytes = 64,
+        MaxInflightSnapshotChunks = 3,
+    };
+
     /// <summary>Every configuration, in the order seeds are assigned.</summary>
-    public static IReadOnlyList<SimulationOptions> All { get; } = [ThreeLossy, FivePartitions, ThreeCrashes, ThreeMixed, FiveMixed, ThreeChaos];
+    public static IReadOnlyList<SimulationOptions> All { get; } =
+        [ThreeLossy, FivePartitions, ThreeCrashes, ThreeMixed, FiveMixed, ThreeChaos, ThreeSnapshots, FiveSnapshots];
 
     /// <summary>The configuration named <paramref name="name"/>; throws listing the valid names otherwise.</summary>
     public static SimulationOptions Find(string name) =>

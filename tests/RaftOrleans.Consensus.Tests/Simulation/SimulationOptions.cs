@@ -111,6 +111,18 @@ internal sealed record SimulationOptions
     /// <summary>A client gives up after this many ticks: the operation is recorded indeterminate.</summary>
     public int OperationTimeoutTicks { get; init; } = 100;
 
+    // ---- snapshots and compaction ----
+    /// <summary>Each replica takes a durable snapshot of its state machine after applying a number of entries
+    /// drawn in <c>[SnapshotEveryEntries, 2 * SnapshotEveryEntries)</c> since its last one, then compacts its
+    /// log through <see cref="CompactionPolicy"/>. 0 = never (the log is never compacted).</summary>
+    public int SnapshotEveryEntries { get; init; }
+    /// <summary>Entries kept behind the compaction point (<see cref="CompactionPolicy"/>'s trailing entries).</summary>
+    public int TrailingEntries { get; init; } = 4;
+    /// <summary><see cref="RaftConfig.MaxSnapshotChunkBytes"/>: small, so a transfer takes many chunks.</summary>
+    public int MaxSnapshotChunkBytes { get; init; } = 256 * 1024;
+    /// <summary><see cref="RaftConfig.MaxInflightSnapshotChunks"/>.</summary>
+    public int MaxInflightSnapshotChunks { get; init; } = 4;
+
     // ---- bugs ----
     /// <summary>Deliberate bugs switched on in every replica (fault-injection tests only).</summary>
     public SimulatedFault Faults { get; init; } = SimulatedFault.None;
