@@ -238,6 +238,7 @@ internal sealed class SimulatedReplica : IAppliedRequestsHost<ClientRequest>
                 requests.InstallSnapshot(snapshot);
                 DurableSnapshot = snapshot;
                 Disk.ApplySnapshot(snapshot.Metadata);
+                _monitor.LogRestored(Id, Disk);
                 _nextSnapshotAt = snapshot.Metadata.Index + DrawSnapshotInterval();
                 _trace.Add(now, $"[r{Id}] installed snapshot ({snapshot.Metadata.Index}, term {snapshot.Metadata.Term}), "
                     + $"{snapshot.Data.Length} bytes; log=[{Disk.FirstIndex()},{Disk.LastIndex()}]");
