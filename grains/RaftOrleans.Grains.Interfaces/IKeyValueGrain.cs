@@ -18,4 +18,14 @@ public interface IKeyValueGrain : IGrainWithStringKey
     [Alias("Cas")] Task<KvResponse> CompareAndSwap(string key, CasCondition condition, string newValue);
     /// <summary>Every replica's status, as far as it can be reached within a short deadline.</summary>
     [Alias("Status")] Task<GroupStatus> Status();
+
+    /// <summary>
+    /// Starts a backup: the leader confirms its leadership (a ReadIndex round), captures its applied
+    /// state and holds it as an encoded backup file for download with <see cref="ReadBackupChunk"/>.
+    /// </summary>
+    [Alias("BeginBackup")] Task<BackupBeginResult> BeginBackup();
+    /// <summary>Reads up to <paramref name="maxBytes"/> bytes of a backup file from <paramref name="offset"/>.</summary>
+    [Alias("ReadBackupChunk")] Task<BackupChunk> ReadBackupChunk(int replica, Guid session, long offset, int maxBytes);
+    /// <summary>Releases a backup session (the replica also drops it when idle).</summary>
+    [Alias("EndBackup")] Task EndBackup(int replica, Guid session);
 }

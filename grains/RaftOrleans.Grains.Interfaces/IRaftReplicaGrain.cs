@@ -30,4 +30,13 @@ public interface IRaftReplicaGrain : IGrainWithStringKey
 
     /// <summary>Asks the leader to hand leadership to <paramref name="target"/>.</summary>
     [Alias("TransferLeadership")] Task<ReplicaReply> TransferLeadership(int target);
+
+    /// <summary>Leader only: confirms leadership, captures the applied state as a backup file and holds it.</summary>
+    [Alias("BeginBackup")] Task<BackupReplicaReply> BeginBackup();
+
+    /// <summary>Reads part of a backup file this replica holds.</summary>
+    [Alias("ReadBackupChunk")] Task<BackupChunk> ReadBackupChunk(Guid session, long offset, int maxBytes);
+
+    /// <summary>Drops a backup session.</summary>
+    [Alias("EndBackup")] Task EndBackup(Guid session);
 }

@@ -39,6 +39,7 @@ public sealed class ClientCommandLine
         var shell = new Command("shell", "Interactive mode: one command per line (the default with no command).");
         shell.SetAction(RunShellAsync);
         _root.Subcommands.Add(shell);
+        _root.Subcommands.Add(new SnapshotCommand(_global).Command);
         _root.SetAction(RunShellAsync);
     }
 

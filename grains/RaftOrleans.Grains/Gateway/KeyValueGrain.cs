@@ -19,7 +19,7 @@ namespace RaftOrleans.Grains.Gateway;
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-internal sealed class KeyValueGrain : Grain, IKeyValueGrain
+internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
 {
     private readonly RaftKeyValueOptions _options;
     private readonly ILogger<KeyValueGrain> _logger;

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using RaftOrleans.Silo.Hosting;
 using RaftOrleans.Silo.Local;
 using RaftOrleans.Silo.Migration;
+using RaftOrleans.Silo.Restore;
 
 namespace RaftOrleans.Silo.Cli;
 
@@ -76,6 +77,7 @@ public sealed class SiloCommandLine
         _root.Subcommands.Add(run);
         _root.Subcommands.Add(migrate);
         _root.Subcommands.Add(local);
+        _root.Subcommands.Add(new RestoreCommand().Command);
     }
 
     /// <summary>Parses and runs; returns the exit code.</summary>

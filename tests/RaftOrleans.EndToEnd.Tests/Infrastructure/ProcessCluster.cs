@@ -29,12 +29,14 @@ public sealed class ProcessCluster : IDisposable
     /// <summary>
     /// Starts <paramref name="count"/> silos and waits until the cluster serves a read.
     /// <paramref name="siloArguments"/> go to every silo's <c>run</c>; <paramref name="clientConnection"/>
-    /// replaces the client's <c>--data DIR</c> (e.g. <c>--postgres CONNSTRING</c>).
+    /// replaces the client's <c>--data DIR</c> (e.g. <c>--postgres CONNSTRING</c>). <paramref name="dataDirectory"/>
+    /// is a prepared data directory to run on (e.g. one seeded by <c>raftkv-silo restore</c>); the
+    /// cluster owns it from then on and deletes it on dispose.
     /// </summary>
     public static async Task<ProcessCluster> StartAsync(
-        int count = 3, IReadOnlyList<string>? siloArguments = null, IReadOnlyList<string>? clientConnection = null)
+        int count = 3, IReadOnlyList<string>? siloArguments = null, IReadOnlyList<string>? clientConnection = null, string? dataDirectory = null)
     {
-        string data = Path.Combine(Path.GetTempPath(), $"raftkv-e2e-{Guid.NewGuid():N}");
+        string data = dataDirectory ?? NewDataDirectoryPath();
         Directory.CreateDirectory(data);
         int[] ports = FreePorts.Take(2 * count);
         var silos = Enumerable.Range(1, count).Select(i => new SiloProcess(i, ports[i - 1], ports[count + i - 1], data, siloArguments)).ToList();
@@ -54,6 +56,9 @@ public sealed class ProcessCluster : IDisposable
             throw;
         }
     }
+
+    /// <summary>A path for a new data directory under the temporary folder (not created).</summary>
+    public static string NewDataDirectoryPath() => Path.Combine(Path.GetTempPath(), $"raftkv-e2e-{Guid.NewGuid():N}");
 
     /// <summary>
     /// A connect deadline for test clients: generous, because CI shares 2 cores with other test runs
