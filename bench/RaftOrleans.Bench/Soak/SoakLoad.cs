@@ -63,12 +63,12 @@ public sealed class SoakLoad
     /// <summary>Completes when part <paramref name="part"/> (0-based) has ended.</summary>
     public Task PartEnded(int part) => _ended[part].Task;
 
-    /// <summary>Runs every client until the run's count of puts is served.</summary>
-    public Task RunAsync()
+    /// <summary>Runs every client until the run's count of puts is served, or until <paramref name="stop"/> is cancelled.</summary>
+    public Task RunAsync(CancellationToken stop)
     {
         Interlocked.Exchange(ref _startedAt, Stopwatch.GetTimestamp());
         return Task.WhenAll(Enumerable.Range(0, _settings.Clients)
-            .Select(i => Task.Run(() => ClientAsync(new Random(_settings.Seed * 7919 + i)), CancellationToken.None)));
+            .Select(i => Task.Run(() => ClientAsync(new Random(_settings.Seed * 7919 + i), stop), CancellationToken.None)));
     }
 
     /// <summary>
@@ -141,16 +141,16 @@ public sealed class SoakLoad
         return open;
     }
 
-    private async Task ClientAsync(Random random)
+    private async Task ClientAsync(Random random, CancellationToken stop)
     {
-        while (Interlocked.Read(ref _served) < _settings.Puts)
+        while (Interlocked.Read(ref _served) < _settings.Puts && !stop.IsCancellationRequested)
         {
             Interlocked.Increment(ref _inFlight);
             var gate = Volatile.Read(ref _gate);
             if (!gate.Task.IsCompleted)
             {
                 Interlocked.Decrement(ref _inFlight);
-                await gate.Task;
+                await gate.Task.WaitAsync(stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 continue;
             }
             var k = random.Next(_keys.Count);
@@ -180,7 +180,7 @@ public sealed class SoakLoad
                 {
                     if (_sampleErrors.Count < 5 && !_sampleErrors.Contains(result.Error ?? "")) _sampleErrors.Add(result.Error ?? "");
                 }
-                await Task.Delay(ErrorPause);
+                await Task.Delay(ErrorPause, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }

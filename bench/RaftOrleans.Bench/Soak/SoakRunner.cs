@@ -24,7 +24,7 @@ public sealed class SoakRunner(IFailoverCluster cluster, ICatchUpProbe probe, Me
         var startedUtc = DateTime.UtcNow;
         var timeline = new List<TimelinePoint>();
         using var stopTimeline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var clients = load.RunAsync();
+        var clients = load.RunAsync(cancellationToken);
         var sampler = SampleTimelineAsync(load, timeline, stopTimeline.Token);
 
         var tenths = new List<TenthResult>();
