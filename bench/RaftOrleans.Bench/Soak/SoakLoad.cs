@@ -176,9 +176,12 @@ public sealed class SoakLoad
             {
                 Interlocked.Increment(ref _errors);
                 Interlocked.Increment(ref _errorsIn[CurrentPart()]);
+                var error = result.Error ?? "";
                 lock (_sampleErrors)
                 {
-                    if (_sampleErrors.Count < 5 && !_sampleErrors.Contains(result.Error ?? "")) _sampleErrors.Add(result.Error ?? "");
+                    // Orleans' timeouts differ only in the message id after '#': one sample per kind of failure.
+                    var kind = error.Split('#')[0];
+                    if (_sampleErrors.Count < 5 && !_sampleErrors.Any(e => e.Split('#')[0] == kind)) _sampleErrors.Add(error);
                 }
                 await Task.Delay(ErrorPause, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
