@@ -9,7 +9,7 @@ using RaftOrleans.Bench.Targets;
 
 namespace RaftOrleans.Bench.Cli;
 
-/// <summary>The <c>raftkv-bench</c> command line: <c>run</c>, <c>failover</c>, <c>baseline-silo</c>, <c>report</c>.</summary>
+/// <summary>The <c>raftkv-bench</c> command line: <c>run</c>, <c>failover</c>, <c>wait</c>, <c>baseline-silo</c>, <c>report</c>, and the soak's (<see cref="SoakCommands"/>).</summary>
 public sealed class BenchCommandLine
 {
     /// <summary>Exit code: done.</summary>
@@ -89,6 +89,7 @@ public sealed class BenchCommandLine
         _root.Subcommands.Add(baseline);
         _root.Subcommands.Add(wait);
         _root.Subcommands.Add(report);
+        new SoakCommands().AddTo(_root);
     }
 
     /// <summary>Parses and runs; returns the exit code.</summary>
@@ -104,7 +105,8 @@ public sealed class BenchCommandLine
         return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
-    private static async Task<int> Guard(Func<Task<int>> action)
+    /// <summary>Runs a command's action; reports a failure on standard error and maps it to an exit code.</summary>
+    internal static async Task<int> Guard(Func<Task<int>> action)
     {
         try
         {
@@ -202,7 +204,8 @@ public sealed class BenchCommandLine
         return result.Unrecovered > 0 ? Failed : Ok;
     }
 
-    private static async Task<IFailoverCluster> ConnectFailoverAsync(TargetSettings target, int replicas, CancellationToken cancellationToken)
+    /// <summary>Connects to a replicated target as a failover cluster (health, roles, the client to write through).</summary>
+    internal static async Task<IFailoverCluster> ConnectFailoverAsync(TargetSettings target, int replicas, CancellationToken cancellationToken)
     {
         switch (target.Kind)
         {
