@@ -46,11 +46,13 @@ public sealed class ClientCommandLine
     public async Task<int> RunAsync(string[] args)
     {
         ParseResult parse = _root.Parse(args);
-        if (parse.Action is ParseErrorAction)
+        string? strictError = parse.Action is ParseErrorAction
+            ? string.Join("; ", parse.Errors.Select(e => e.Message))
+            : StrictInput.FindInvalidArgumentBytes(args) ?? StrictInput.FindUnknownOption(parse);
+        if (strictError is not null)
         {
             // Usage errors are bad input (exit 5), in the chosen output format.
-            string message = string.Join("; ", parse.Errors.Select(e => e.Message));
-            CreateWriter(parse, inShell: false).Write(CommandResult.BadInput(message));
+            CreateWriter(parse, inShell: false).Write(CommandResult.BadInput(strictError));
             if (!parse.GetValue(_global.Json))
             {
                 Console.Error.WriteLine("See 'raftkv --help'.");
@@ -71,17 +73,11 @@ public sealed class ClientCommandLine
             writer.Write(CommandResult.BadInput(error));
             return ExitCodes.BadInput;
         }
-        CommandResult result;
-        try
-        {
-            await using ClusterConnection connection = await ClusterConnection.ConnectAsync(settings, cancellationToken);
-            result = await new RequestExecutor(connection.Gateway, connection.GatewayLoss, settings.RequestTimeout).ExecuteAsync(request, cancellationToken);
-        }
-        catch (ClusterUnavailableException e)
-        {
-            result = CommandResult.Unavailable(request, e.Message);
-        }
+        var executor = new RequestExecutor(settings);
+        CommandResult result = await executor.ExecuteAsync(request, cancellationToken);
+        // The answer first: leaving the cluster is not part of the command's deadline.
         writer.Write(result);
+        await executor.DisposeAsync();
         return result.ExitCode;
     }
 
@@ -95,7 +91,7 @@ public sealed class ClientCommandLine
             return ExitCodes.BadInput;
         }
         bool interactive = !Console.IsInputRedirected && !parse.GetValue(_global.Json);
-        var shell = new InteractiveShell(settings, writer, Console.In, Console.Out, showPrompt: interactive);
+        var shell = new InteractiveShell(settings, writer, Console.OpenStandardInput(), Console.Out, showPrompt: interactive);
         return await shell.RunAsync(cancellationToken);
     }
 

@@ -15,11 +15,12 @@ namespace RaftOrleans.Client.Shell;
 /// input with line N of the output. Bad lines get a bad_input result, never end the session.
 /// </summary>
 public sealed class InteractiveShell(
-    ConnectionSettings settings, IResultWriter writer, TextReader input, TextWriter output, bool showPrompt)
+    ConnectionSettings settings, IResultWriter writer, Stream input, TextWriter output, bool showPrompt)
 {
     private const string Prompt = "raftkv> ";
     private readonly RequestGrammar _grammar = new();
-    private ClusterConnection? _connection;
+    private readonly StrictLineReader _input = new(input);
+    private readonly RequestExecutor _executor = new(settings);
 
     /// <summary>Runs until end of input, <c>exit</c>/<c>quit</c>, or cancellation. Returns the process exit code (0).</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -38,12 +39,17 @@ public sealed class InteractiveShell(
                     output.Write(Prompt);
                     output.Flush();
                 }
-                string? line = await input.ReadLineAsync(cancellationToken);
+                InputLine? line = await _input.ReadLineAsync(cancellationToken);
                 if (line is null)
                 {
                     break;
                 }
-                string trimmed = line.Trim();
+                if (line.Error is not null)
+                {
+                    writer.Write(CommandResult.BadInput(line.Error));
+                    continue;
+                }
+                string trimmed = line.Text!.Trim();
                 if (trimmed.Length == 0 || trimmed.StartsWith('#'))
                 {
                     continue;
@@ -61,10 +67,7 @@ public sealed class InteractiveShell(
         }
         finally
         {
-            if (_connection is not null)
-            {
-                await _connection.DisposeAsync();
-            }
+            await _executor.DisposeAsync();
         }
         return ExitCodes.Ok;
     }
@@ -102,27 +105,17 @@ public sealed class InteractiveShell(
             writer.Write(CommandResult.BadInput(string.Join("; ", parse.Errors.Select(e => e.Message))));
             return;
         }
+        if (StrictInput.FindUnknownOption(parse) is { } unknownOption)
+        {
+            writer.Write(CommandResult.BadInput(unknownOption));
+            return;
+        }
         KvRequest? request = _grammar.Bind(parse);
         if (request is null)
         {
             writer.Write(CommandResult.BadInput($"unknown command: {line}"));
             return;
         }
-        writer.Write(await ExecuteAsync(request, cancellationToken));
-    }
-
-    private async Task<CommandResult> ExecuteAsync(KvRequest request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            // Connect lazily and again after a failure, so a shell started before the cluster
-            // (or across a full restart) recovers on its own.
-            _connection ??= await ClusterConnection.ConnectAsync(settings, cancellationToken);
-        }
-        catch (ClusterUnavailableException e)
-        {
-            return CommandResult.Unavailable(request, e.Message);
-        }
-        return await new RequestExecutor(_connection.Gateway, _connection.GatewayLoss, settings.RequestTimeout).ExecuteAsync(request, cancellationToken);
+        writer.Write(await _executor.ExecuteAsync(request, cancellationToken));
     }
 }
