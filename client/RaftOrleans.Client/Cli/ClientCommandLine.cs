@@ -74,11 +74,24 @@ public sealed class ClientCommandLine
             return ExitCodes.BadInput;
         }
         var executor = new RequestExecutor(settings);
-        CommandResult result = await executor.ExecuteAsync(request, cancellationToken);
+        CommandResult result = await executor.ExecuteAsync(request, cancellationToken, SinceProcessStart());
         // The answer first: leaving the cluster is not part of the command's deadline.
         writer.Write(result);
+        if (settings.Verbose && executor.GatewayReport is { } report)
+        {
+            Console.Error.WriteLine($"gateways: {report}");
+        }
         await executor.DisposeAsync();
         return result.ExitCode;
+    }
+
+    /// <summary>How long the runtime took to get here: a single command's --timeout counts from process start.</summary>
+    private static TimeSpan SinceProcessStart()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        TimeSpan spent = DateTime.Now - self.StartTime;
+        // A wall clock that jumped says nothing about our start-up: then count from now.
+        return spent > TimeSpan.Zero && spent < TimeSpan.FromMinutes(1) ? spent : TimeSpan.Zero;
     }
 
     private async Task<int> RunShellAsync(ParseResult parse, CancellationToken cancellationToken)

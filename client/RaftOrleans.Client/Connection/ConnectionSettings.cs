@@ -27,8 +27,13 @@ public sealed record ConnectionSettings
     /// <summary>Show Orleans client warnings on stderr.</summary>
     public bool Verbose { get; init; }
 
-    /// <summary>The deadline of one command that starts now: <see cref="RequestTimeout"/>, connecting included.</summary>
-    public Deadline StartCommand() => Deadline.After(RequestTimeout);
+    /// <summary>
+    /// The deadline of one command: <see cref="RequestTimeout"/>, connecting included, less
+    /// <paramref name="alreadySpent"/> (a single command counts from process start, so the
+    /// runtime's own start-up is inside <c>--timeout</c> too).
+    /// </summary>
+    public Deadline StartCommand(TimeSpan alreadySpent = default)
+        => Deadline.After(alreadySpent > TimeSpan.Zero ? RequestTimeout - alreadySpent : RequestTimeout, RequestTimeout);
 
     /// <summary>The membership database inside <see cref="DataDirectory"/>.</summary>
     public string ClusterDatabasePath => Path.Combine(DataDirectory, "cluster.db");

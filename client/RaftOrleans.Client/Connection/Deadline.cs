@@ -10,23 +10,24 @@ public sealed class Deadline
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    private Deadline(TimeSpan total) => Total = total;
+    private Deadline(TimeSpan total, TimeSpan? shownTotal = null)
+    {
+        Budget = total > TimeSpan.Zero ? total : TimeSpan.Zero;
+        Total = shownTotal ?? Budget;
+    }
 
-    /// <summary>The whole budget.</summary>
+    /// <summary>What this deadline lets the work spend, from its creation.</summary>
+    private TimeSpan Budget { get; }
+
+    /// <summary>The budget as the user set it, for messages ("no answer within 5s").</summary>
     public TimeSpan Total { get; }
 
-    /// <summary>Time spent since the command started.</summary>
-    public TimeSpan Elapsed => _clock.Elapsed;
-
     /// <summary>What is left of the budget (never negative).</summary>
-    public TimeSpan Remaining => Total - _clock.Elapsed is { } left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    public TimeSpan Remaining => Budget - _clock.Elapsed is { } left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
 
-    /// <summary>True once the budget is spent.</summary>
-    public bool HasPassed => Remaining == TimeSpan.Zero;
-
-    /// <summary>A deadline <paramref name="total"/> from now.</summary>
-    public static Deadline After(TimeSpan total) => new(total);
+    /// <summary>A deadline <paramref name="budget"/> from now, shown to the user as <paramref name="total"/> (default: the budget).</summary>
+    public static Deadline After(TimeSpan budget, TimeSpan? total = null) => new(budget, total);
 
     /// <summary>The earlier of this deadline and <paramref name="cap"/> from now, as a new deadline.</summary>
-    public Deadline CappedAt(TimeSpan cap) => cap < Remaining ? new Deadline(cap) : new Deadline(Remaining);
+    public Deadline CappedAt(TimeSpan cap) => cap < Remaining ? new Deadline(cap) : new Deadline(Remaining, Total);
 }

@@ -17,6 +17,8 @@ public sealed class GatewayAttempt(IPEndPoint endpoint)
     private string? _detail;
     private int _failures;
     private TimeSpan _elapsed;
+    private bool _tcpOpened;
+    private bool _answeredLate;
 
     /// <summary>The gateway.</summary>
     public IPEndPoint Endpoint { get; } = endpoint;
@@ -51,7 +53,16 @@ public sealed class GatewayAttempt(IPEndPoint endpoint)
         lock (_lock)
         {
             _clock.Start();
-            _outcome = GatewayOutcome.NotNeeded;
+            _outcome = GatewayOutcome.Connecting;
+        }
+    }
+
+    /// <summary>The TCP connection opened (the handshake may still never complete).</summary>
+    public void TcpOpened()
+    {
+        lock (_lock)
+        {
+            _tcpOpened = true;
         }
     }
 
@@ -77,6 +88,10 @@ public sealed class GatewayAttempt(IPEndPoint endpoint)
     {
         lock (_lock)
         {
+            if (_outcome != GatewayOutcome.Connecting)
+            {
+                return;
+            }
             _outcome = GatewayOutcome.Ok;
             _elapsed = _clock.Elapsed;
         }
@@ -87,7 +102,14 @@ public sealed class GatewayAttempt(IPEndPoint endpoint)
     {
         lock (_lock)
         {
-            if (_outcome != GatewayOutcome.NotNeeded)
+            if (_outcome == GatewayOutcome.Ok)
+            {
+                // Also connected, but after the winner (or while the race was looking elsewhere).
+                _outcome = GatewayOutcome.NotNeeded;
+                _answeredLate = true;
+                return;
+            }
+            if (_outcome != GatewayOutcome.Connecting)
             {
                 return;
             }
@@ -105,12 +127,15 @@ public sealed class GatewayAttempt(IPEndPoint endpoint)
             return _outcome switch
             {
                 GatewayOutcome.NotTried => $"{Endpoint} not tried",
+                GatewayOutcome.Connecting => $"{Endpoint} connecting for {_clock.Elapsed.TotalMilliseconds:0} ms",
+                GatewayOutcome.NotNeeded when _answeredLate => $"{Endpoint} not needed (answered in {_elapsed.TotalMilliseconds:0} ms, after the one used)",
                 GatewayOutcome.NotNeeded => $"{Endpoint} not needed (still connecting after {_elapsed.TotalMilliseconds:0} ms)",
                 GatewayOutcome.Ok => $"{Endpoint} ok in {_elapsed.TotalMilliseconds:0} ms",
                 GatewayOutcome.Refused => $"{Endpoint} refused{tries}",
-                GatewayOutcome.TimedOut => _detail is null
-                    ? $"{Endpoint} timed out (no handshake in {_elapsed.TotalSeconds:0.0}s)"
-                    : $"{Endpoint} timed out (no handshake{tries})",
+                GatewayOutcome.TimedOut when _tcpOpened => _detail is null
+                    ? $"{Endpoint} timed out (connection accepted, no handshake in {_elapsed.TotalSeconds:0.0}s)"
+                    : $"{Endpoint} timed out (connection accepted, no handshake{tries})",
+                GatewayOutcome.TimedOut => $"{Endpoint} timed out (no answer in {_elapsed.TotalSeconds:0.0}s)",
                 _ => $"{Endpoint} failed: {_detail}{tries}",
             };
         }
@@ -125,6 +150,12 @@ public sealed class GatewayAttempt(IPEndPoint endpoint)
                 return socket.SocketErrorCode == SocketError.ConnectionRefused
                     ? (GatewayOutcome.Refused, socket.Message)
                     : (GatewayOutcome.Failed, socket.Message);
+            }
+            // Orleans' socket transport reports a failed connect as a message only:
+            // "Unable to connect to 127.0.0.1:30001. Error: ConnectionRefused".
+            if (e.Message.EndsWith($"Error: {SocketError.ConnectionRefused}", StringComparison.Ordinal))
+            {
+                return (GatewayOutcome.Refused, e.Message);
             }
             // Orleans' ConnectionManager: "Connection attempt to endpoint ... timed out after ..." when
             // the TCP connection opened but the silo never answered the preamble.

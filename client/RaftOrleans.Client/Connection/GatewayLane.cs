@@ -65,6 +65,7 @@ internal sealed class GatewayLane : IClientConnectionRetryFilter, IClusterConnec
     {
         if (currentNumberOfGateways > previousNumberOfGateways)
         {
+            Attempt.TcpOpened();
             _tcpConnected.TrySetResult();
         }
     }

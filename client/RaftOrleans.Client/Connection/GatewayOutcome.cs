@@ -5,6 +5,8 @@ public enum GatewayOutcome
 {
     /// <summary>Not tried: another gateway answered (or the deadline passed) before its turn.</summary>
     NotTried,
+    /// <summary>Being tried: the race is still waiting for it.</summary>
+    Connecting,
     /// <summary>Still handshaking when another gateway answered first.</summary>
     NotNeeded,
     /// <summary>The Orleans handshake completed: this gateway serves the command.</summary>

@@ -26,10 +26,13 @@ public sealed class RequestExecutor(ConnectionSettings settings) : IAsyncDisposa
     /// <summary>The current connection's gateway report, or null before the first connection.</summary>
     public string? GatewayReport => _connection?.Report;
 
-    /// <summary>Executes <paramref name="request"/> within <see cref="ConnectionSettings.RequestTimeout"/>, connecting included.</summary>
-    public async Task<CommandResult> ExecuteAsync(KvRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Executes <paramref name="request"/> within <see cref="ConnectionSettings.RequestTimeout"/>,
+    /// connecting included, less <paramref name="alreadySpent"/> (the process start of a single command).
+    /// </summary>
+    public async Task<CommandResult> ExecuteAsync(KvRequest request, CancellationToken cancellationToken, TimeSpan alreadySpent = default)
     {
-        Deadline deadline = settings.StartCommand();
+        Deadline deadline = settings.StartCommand(alreadySpent);
         bool isWrite = IsWrite(request);
         string ambiguity = isWrite ? " (the write may or may not have applied)" : "";
         while (true)
@@ -69,6 +72,9 @@ public sealed class RequestExecutor(ConnectionSettings settings) : IAsyncDisposa
             }
             catch (TimeoutException)
             {
+                // No answer: the gateway silo itself may be paused (its connection stays open, so no
+                // loss is signalled). The next command races the gateways again instead of reusing it.
+                Drop(connection);
                 return CommandResult.Unavailable(request, $"no answer within {deadline.Total.TotalSeconds:0.#}s{ambiguity}{via}");
             }
             catch (Exception e) when (e is OrleansException or OperationCanceledException or System.Net.Sockets.SocketException)
