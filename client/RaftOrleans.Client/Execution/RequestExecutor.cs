@@ -90,6 +90,24 @@ public sealed class RequestExecutor(ConnectionSettings settings) : IAsyncDisposa
         }
     }
 
+    /// <summary>
+    /// Connects now, within <see cref="ConnectionSettings.ConnectTimeout"/> and outside any command's
+    /// deadline (a shell's session start). Returns false, leaving the next command to connect, when no
+    /// gateway answered.
+    /// </summary>
+    public async Task<bool> TryConnectAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ConnectAsync(Deadline.After(settings.ConnectTimeout), cancellationToken);
+            return true;
+        }
+        catch (ClusterUnavailableException)
+        {
+            return false;
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

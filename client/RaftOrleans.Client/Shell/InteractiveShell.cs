@@ -28,6 +28,10 @@ public sealed class InteractiveShell(
         RootCommand lineRoot = BuildLineRoot();
         try
         {
+            // The session connects once at its start, within --connect-timeout; each line's --timeout
+            // then covers its request and any reconnect. A failure here is not reported: the first
+            // line connects again and answers unavailable if it cannot.
+            Task<bool> connecting = _executor.TryConnectAsync(cancellationToken);
             if (showPrompt)
             {
                 output.WriteLine("raftkv shell: set K V | get K [--stale] | delete K | cas K EXPECTED NEW | status | help | exit");
@@ -58,6 +62,7 @@ public sealed class InteractiveShell(
                 {
                     break;
                 }
+                await connecting;
                 await RunLineAsync(lineRoot, trimmed, cancellationToken);
             }
         }
