@@ -17,6 +17,7 @@ public sealed class ClientCommandLine
         With no command (or `shell`) it reads one command per line from stdin.
         Exit codes: 0 ok, 2 not found, 3 CAS conflict, 4 unavailable (no silo or no leader
         reached before the deadline; a write may or may not have applied), 5 bad input.
+        Put -- before keys or values that start with '-': raftkv set -- --key -1
         """;
 
     private readonly GlobalOptions _global = new();
