@@ -17,6 +17,7 @@ public sealed class ClientCommandLine
         With no command (or `shell`) it reads one command per line from stdin.
         Exit codes: 0 ok, 2 not found, 3 CAS conflict, 4 unavailable (no silo or no leader
         reached before the deadline; a write may or may not have applied), 5 bad input.
+        Put -- before keys or values that start with '-': raftkv set -- --key -1
         """;
 
     private readonly GlobalOptions _global = new();
@@ -47,11 +48,13 @@ public sealed class ClientCommandLine
     public async Task<int> RunAsync(string[] args)
     {
         ParseResult parse = _root.Parse(args);
-        if (parse.Action is ParseErrorAction)
+        string? strictError = parse.Action is ParseErrorAction
+            ? string.Join("; ", parse.Errors.Select(e => e.Message))
+            : StrictInput.FindInvalidArgumentBytes(args) ?? StrictInput.FindUnknownOption(parse);
+        if (strictError is not null)
         {
             // Usage errors are bad input (exit 5), in the chosen output format.
-            string message = string.Join("; ", parse.Errors.Select(e => e.Message));
-            CreateWriter(parse, inShell: false).Write(CommandResult.BadInput(message));
+            CreateWriter(parse, inShell: false).Write(CommandResult.BadInput(strictError));
             if (!parse.GetValue(_global.Json))
             {
                 Console.Error.WriteLine("See 'raftkv --help'.");
@@ -72,18 +75,25 @@ public sealed class ClientCommandLine
             writer.Write(CommandResult.BadInput(error));
             return ExitCodes.BadInput;
         }
-        CommandResult result;
-        try
-        {
-            await using ClusterConnection connection = await ClusterConnection.ConnectAsync(settings, cancellationToken);
-            result = await new RequestExecutor(connection.Gateway, connection.GatewayLoss, settings.RequestTimeout).ExecuteAsync(request, cancellationToken);
-        }
-        catch (ClusterUnavailableException e)
-        {
-            result = CommandResult.Unavailable(request, e.Message);
-        }
+        var executor = new RequestExecutor(settings);
+        CommandResult result = await executor.ExecuteAsync(request, cancellationToken, SinceProcessStart());
+        // The answer first: leaving the cluster is not part of the command's deadline.
         writer.Write(result);
+        if (settings.Verbose && executor.GatewayReport is { } report)
+        {
+            Console.Error.WriteLine($"gateways: {report}");
+        }
+        await executor.DisposeAsync();
         return result.ExitCode;
+    }
+
+    /// <summary>How long the runtime took to get here: a single command's --timeout counts from process start.</summary>
+    private static TimeSpan SinceProcessStart()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        TimeSpan spent = DateTime.Now - self.StartTime;
+        // A wall clock that jumped says nothing about our start-up: then count from now.
+        return spent > TimeSpan.Zero && spent < TimeSpan.FromMinutes(1) ? spent : TimeSpan.Zero;
     }
 
     private async Task<int> RunShellAsync(ParseResult parse, CancellationToken cancellationToken)
@@ -96,7 +106,7 @@ public sealed class ClientCommandLine
             return ExitCodes.BadInput;
         }
         bool interactive = !Console.IsInputRedirected && !parse.GetValue(_global.Json);
-        var shell = new InteractiveShell(settings, writer, Console.In, Console.Out, showPrompt: interactive);
+        var shell = new InteractiveShell(settings, writer, Console.OpenStandardInput(), Console.Out, showPrompt: interactive);
         return await shell.RunAsync(cancellationToken);
     }
 

@@ -65,7 +65,7 @@ public sealed class GlobalOptions
     /// <summary><c>--timeout SECONDS</c>.</summary>
     public Option<double> Timeout { get; } = new("--timeout")
     {
-        Description = "Seconds one request may take before it is reported unavailable.",
+        Description = "Seconds the whole command may take, connecting included, before it is reported unavailable.",
         DefaultValueFactory = _ => ConnectionSettings.Defaults.RequestTimeout.TotalSeconds,
         Recursive = true,
     };
@@ -73,7 +73,7 @@ public sealed class GlobalOptions
     /// <summary><c>--connect-timeout SECONDS</c>.</summary>
     public Option<double> ConnectTimeout { get; } = new("--connect-timeout")
     {
-        Description = "Seconds to keep trying to reach a silo.",
+        Description = "Seconds connecting may take at most (within --timeout; the shell's first connection gets this on its own).",
         DefaultValueFactory = _ => ConnectionSettings.Defaults.ConnectTimeout.TotalSeconds,
         Recursive = true,
     };

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,8 +8,10 @@ using RaftOrleans.Grains;
 namespace RaftOrleans.Client.Connection;
 
 /// <summary>
-/// A connected Orleans client for one Raft group. Connecting has a deadline: with no silo up the
-/// user gets "unavailable: no silo reachable" instead of a hang.
+/// A connected Orleans client for one Raft group, through the one gateway that won the connection
+/// race (<see cref="GatewayRace"/>). Connecting spends from the command's deadline: with no silo
+/// answering the user gets "unavailable: no silo reachable", naming every gateway tried and what it
+/// did, instead of a hang.
 /// </summary>
 public sealed class ClusterConnection : IAsyncDisposable
 {
@@ -18,24 +21,38 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>The ADO.NET invariant Orleans maps to Npgsql (PostgreSQL membership).</summary>
     public const string PostgreSqlInvariant = "Npgsql";
 
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(1);
     private readonly IHost _host;
 
-    private ClusterConnection(IHost host, string group, GatewayLossSignal gatewayLoss)
+    internal ClusterConnection(GatewayLane lane, string group, string report)
     {
-        _host = host;
-        Gateway = host.Services.GetRequiredService<IClusterClient>().GetGrain<IKeyValueGrain>(group);
-        GatewayLoss = gatewayLoss;
+        _host = lane.Host;
+        Gateway = _host.Services.GetRequiredService<IClusterClient>().GetGrain<IKeyValueGrain>(group);
+        GatewayLoss = lane.GatewayLoss;
+        Endpoint = lane.Attempt.Endpoint;
+        Report = report;
     }
 
     /// <summary>The group's gateway grain.</summary>
     public IKeyValueGrain Gateway { get; }
 
-    /// <summary>Signals each loss of a gateway connection, so in-flight requests stop waiting.</summary>
+    /// <summary>Signals the loss of the gateway connection, so in-flight requests stop waiting.</summary>
     public GatewayLossSignal GatewayLoss { get; }
 
-    /// <summary>Connects, or throws <see cref="ClusterUnavailableException"/> once the connect deadline passes.</summary>
-    public static async Task<ClusterConnection> ConnectAsync(ConnectionSettings settings, CancellationToken cancellationToken)
+    /// <summary>The gateway this connection uses.</summary>
+    public IPEndPoint Endpoint { get; }
+
+    /// <summary>What every listed gateway did while connecting ("127.0.0.1:1 refused; 127.0.0.1:2 ok in 80 ms").</summary>
+    public string Report { get; }
+
+    /// <summary>True once the gateway connection is gone: a new command must connect again.</summary>
+    public bool IsLost => GatewayLoss.IsLost;
+
+    /// <summary>
+    /// Connects through the first listed gateway that answers, or throws
+    /// <see cref="ClusterUnavailableException"/> once <paramref name="deadline"/> passes.
+    /// </summary>
+    public static async Task<ClusterConnection> ConnectAsync(ConnectionSettings settings, Deadline deadline, CancellationToken cancellationToken)
     {
         if (settings.Gateways.Count == 0 && settings.PostgresConnectionString is null && !File.Exists(settings.ClusterDatabasePath))
         {
@@ -43,32 +60,28 @@ public sealed class ClusterConnection : IAsyncDisposable
                 $"no silo reachable: no cluster file at {Path.GetFullPath(settings.ClusterDatabasePath)} "
                 + "(start a cluster with `raftkv-silo local`, or pass --data DIR or --gateway host:port)");
         }
-
-        var filter = new DeadlineRetryFilter(DateTime.UtcNow + settings.ConnectTimeout);
-        var gatewayLoss = new GatewayLossSignal();
-        IHost host = BuildHost(settings, filter, gatewayLoss);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(settings.ConnectTimeout);
-        try
-        {
-            await host.StartAsync(deadline.Token);
-            return new ClusterConnection(host, settings.Group, gatewayLoss);
-        }
-        catch (Exception e) when (e is not ClusterUnavailableException)
-        {
-            host.Dispose();
-            Exception cause = filter.LastFailure ?? e;
-            string where = settings.Gateways.Count > 0
-                ? string.Join(", ", settings.Gateways)
-                : settings.PostgresConnectionString is not null
-                    ? "the PostgreSQL membership table"
-                    : Path.GetFullPath(settings.ClusterDatabasePath);
-            throw new ClusterUnavailableException(
-                $"no silo reachable within {settings.ConnectTimeout.TotalSeconds:0.#}s via {where}: {cause.GetBaseException().Message}", e);
-        }
+        Deadline connect = deadline.CappedAt(settings.ConnectTimeout);
+        IReadOnlyList<IPEndPoint> gateways = await GatewayDirectory.ListAsync(settings, connect, cancellationToken);
+        return await GatewayRace.RunAsync(settings, gateways, connect, cancellationToken);
     }
 
-    private static IHost BuildHost(ConnectionSettings settings, DeadlineRetryFilter filter, GatewayLossSignal gatewayLoss)
+    /// <summary>
+    /// Connects within <see cref="ConnectionSettings.ConnectTimeout"/> capped by
+    /// <see cref="ConnectionSettings.RequestTimeout"/>, for callers without a command deadline of their own.
+    /// </summary>
+    public static Task<ClusterConnection> ConnectAsync(ConnectionSettings settings, CancellationToken cancellationToken)
+        => ConnectAsync(settings, settings.StartCommand().CappedAt(settings.ConnectTimeout), cancellationToken);
+
+    /// <summary>Cluster and service id, shared by every host the client builds.</summary>
+    internal static void ConfigureIdentity(IClientBuilder client, ConnectionSettings settings)
+        => client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+
+    /// <summary>An Orleans client host that knows exactly <paramref name="gateway"/>.</summary>
+    internal static IHost BuildHost(ConnectionSettings settings, IPEndPoint gateway, GatewayLane lane)
     {
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.ClearProviders();
@@ -79,38 +92,16 @@ public sealed class ClusterConnection : IAsyncDisposable
         }
         builder.UseOrleansClient(client =>
         {
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = settings.ClusterId;
-                o.ServiceId = settings.ServiceId;
-            });
-            if (settings.Gateways.Count > 0)
-            {
-                client.UseStaticClustering([.. settings.Gateways]);
-            }
-            else if (settings.PostgresConnectionString is { } postgres)
-            {
-                client.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = PostgreSqlInvariant;
-                    o.ConnectionString = postgres;
-                });
-            }
-            else
-            {
-                client.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = SqliteInvariant;
-                    // ReadWrite, not ReadWriteCreate: a client must never create an empty cluster file.
-                    o.ConnectionString = $"Data Source={settings.ClusterDatabasePath};Mode=ReadWrite";
-                });
-            }
-            client.UseConnectionRetryFilter(filter);
-            client.AddClusterConnectionStatusObserver(gatewayLoss);
-            // Orleans' own deadline matches ours, so a call to a dead gateway fails instead of waiting 30 s.
+            ConfigureIdentity(client, settings);
+            client.UseStaticClustering(gateway);
+            client.UseConnectionRetryFilter(lane);
+            client.AddClusterConnectionStatusObserver(lane.GatewayLoss);
+            client.AddClusterConnectionStatusObserver(lane);
+            // Orleans' own deadline is the command's, so a call to a dead gateway fails instead of waiting 30 s.
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = settings.RequestTimeout);
-            // A long-lived shell notices restarted silos' gateways sooner than the 1 min default.
-            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+            // Orleans refuses a reconnect within ConnectionRetryDelay (1 s by default) of a failure;
+            // a silo that is starting should be found within a retry or two.
+            client.Configure<ConnectionOptions>(o => o.ConnectionRetryDelay = TimeSpan.FromMilliseconds(200));
         });
         return builder.Build();
     }

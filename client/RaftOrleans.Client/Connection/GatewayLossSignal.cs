@@ -3,14 +3,18 @@ namespace RaftOrleans.Client.Connection;
 /// <summary>
 /// Turns "the client lost a gateway connection" into a cancellation. Orleans does not fail a call
 /// that was in flight through a gateway whose silo died: it waits for the response timeout (ORLEANS-FACTS).
-/// With this signal a request stops waiting as soon as any gateway is lost, so a read can be retried
-/// through a live gateway at once and a write is reported unavailable in about a second instead of
+/// With this signal a request stops waiting as soon as the gateway is lost, so a read can be retried
+/// through another gateway at once and a write is reported unavailable in about a second instead of
 /// after the whole deadline.
 /// </summary>
 public sealed class GatewayLossSignal : IClusterConnectionStatusObserver
 {
     private readonly object _lock = new();
     private CancellationTokenSource _current = new();
+    private volatile bool _lost;
+
+    /// <summary>True once the client has no gateway connection left (it knows a single gateway).</summary>
+    public bool IsLost => _lost;
 
     /// <summary>A token cancelled at the next gateway loss (take a new one per attempt).</summary>
     public CancellationToken NextLoss
@@ -27,6 +31,7 @@ public sealed class GatewayLossSignal : IClusterConnectionStatusObserver
     /// <inheritdoc />
     public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered)
     {
+        _lost = currentNumberOfGateways == 0;
         if (currentNumberOfGateways < previousNumberOfGateways)
         {
             Signal();
@@ -34,7 +39,11 @@ public sealed class GatewayLossSignal : IClusterConnectionStatusObserver
     }
 
     /// <inheritdoc />
-    public void NotifyClusterConnectionLost() => Signal();
+    public void NotifyClusterConnectionLost()
+    {
+        _lost = true;
+        Signal();
+    }
 
     private void Signal()
     {

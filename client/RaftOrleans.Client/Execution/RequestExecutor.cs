@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RaftOrleans.Client.Connection;
 using RaftOrleans.Client.Output;
 using RaftOrleans.Grains;
@@ -6,64 +5,139 @@ using RaftOrleans.Grains;
 namespace RaftOrleans.Client.Execution;
 
 /// <summary>
-/// Runs one request against a group's gateway grain with a deadline. Every transport failure
-/// becomes an <see cref="KvStatusCode.Unavailable"/> result: the user learns the write may or may
-/// not have applied, never sees a stack trace.
+/// Runs requests against a group's gateway grain, each within one deadline that covers connecting
+/// too (<c>--timeout</c> bounds the whole command). It connects lazily and again whenever the
+/// gateway connection was lost, so a shell started before the cluster, or outliving a silo, recovers
+/// on its own. Every transport failure becomes an <see cref="KvStatusCode.Unavailable"/> result that
+/// names the gateways tried: the user learns the write may or may not have applied, never sees a
+/// stack trace.
 /// </summary>
 /// <remarks>
-/// When a gateway connection is lost while a request is in flight, Orleans would let the request
-/// wait for the whole deadline. Instead: a read (get, status) is retried at once through the
-/// remaining gateways, which is safe because it changes nothing; a write is answered
-/// "unavailable, may or may not have applied" at once, because retrying it through another gateway
-/// could apply it twice (the gateway's exactly-once session lives in the lost gateway activation).
+/// When the gateway connection is lost while a request is in flight, Orleans would let the request
+/// wait for the whole deadline. Instead: a read (get, status) is retried at once through a new
+/// connection, which is safe because it changes nothing; a write is answered "unavailable, may or may
+/// not have applied" at once, because retrying it through another gateway could apply it twice (the
+/// gateway's exactly-once session lives in the lost gateway activation).
 /// </remarks>
-public sealed class RequestExecutor(IKeyValueGrain gateway, GatewayLossSignal gatewayLoss, TimeSpan timeout)
+public sealed class RequestExecutor(ConnectionSettings settings) : IAsyncDisposable
 {
-    /// <summary>Executes <paramref name="request"/>.</summary>
-    public async Task<CommandResult> ExecuteAsync(KvRequest request, CancellationToken cancellationToken)
+    private ClusterConnection? _connection;
+
+    /// <summary>The current connection's gateway report, or null before the first connection.</summary>
+    public string? GatewayReport => _connection?.Report;
+
+    /// <summary>
+    /// Executes <paramref name="request"/> within <see cref="ConnectionSettings.RequestTimeout"/>,
+    /// connecting included, less <paramref name="alreadySpent"/> (the process start of a single command).
+    /// </summary>
+    public async Task<CommandResult> ExecuteAsync(KvRequest request, CancellationToken cancellationToken, TimeSpan alreadySpent = default)
     {
-        var clock = Stopwatch.StartNew();
+        Deadline deadline = settings.StartCommand(alreadySpent);
         bool isWrite = IsWrite(request);
         string ambiguity = isWrite ? " (the write may or may not have applied)" : "";
         while (true)
         {
-            TimeSpan remaining = timeout - clock.Elapsed;
+            ClusterConnection connection;
+            try
+            {
+                connection = await ConnectAsync(deadline, cancellationToken);
+            }
+            catch (ClusterUnavailableException e)
+            {
+                return CommandResult.Unavailable(request, e.Message);
+            }
+            string via = $" [via {connection.Endpoint}; gateways: {connection.Report}]";
+            TimeSpan remaining = deadline.Remaining;
             if (remaining <= TimeSpan.Zero)
             {
-                return CommandResult.Unavailable(request, $"no answer within {timeout.TotalSeconds:0.#}s{ambiguity}");
+                return CommandResult.Unavailable(request, $"no answer within {deadline.Total.TotalSeconds:0.#}s{ambiguity}{via}");
             }
-            CancellationToken lost = gatewayLoss.NextLoss;
+            CancellationToken lost = connection.GatewayLoss.NextLoss;
             using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lost);
             try
             {
-                return await SendAsync(request, remaining, attempt.Token);
+                CommandResult result = await SendAsync(connection.Gateway, request, remaining, attempt.Token);
+                return result.Response.Status == KvStatusCode.Unavailable
+                    ? result with { Response = result.Response with { Message = (result.Response.Message ?? "unavailable") + via } }
+                    : result;
             }
             catch (OperationCanceledException) when (lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
+                Drop(connection);
                 if (isWrite)
                 {
-                    return CommandResult.Unavailable(request, $"a gateway silo was lost while the request was in flight{ambiguity}");
+                    return CommandResult.Unavailable(request, $"the gateway silo was lost while the request was in flight{ambiguity}{via}");
                 }
-                // A read changes nothing: ask again through the gateways that are left.
+                // A read changes nothing: ask again through a new connection.
             }
             catch (TimeoutException)
             {
-                return CommandResult.Unavailable(request, $"no answer within {timeout.TotalSeconds:0.#}s{ambiguity}");
+                // No answer: the gateway silo itself may be paused (its connection stays open, so no
+                // loss is signalled). The next command races the gateways again instead of reusing it.
+                Drop(connection);
+                return CommandResult.Unavailable(request, $"no answer within {deadline.Total.TotalSeconds:0.#}s{ambiguity}{via}");
             }
             catch (Exception e) when (e is OrleansException or OperationCanceledException or System.Net.Sockets.SocketException)
             {
-                return CommandResult.Unavailable(request, $"{e.GetBaseException().Message}{ambiguity}");
+                return CommandResult.Unavailable(request, $"{e.GetBaseException().Message}{ambiguity}{via}");
             }
             catch (Exception e)
             {
                 // Anything else is still reported in the result format (and exit code 4), never as a
                 // crash with a stack trace: a script reading --json output must always get one object.
-                return CommandResult.Unavailable(request, $"unexpected {e.GetType().Name}: {e.GetBaseException().Message}{ambiguity}");
+                return CommandResult.Unavailable(request, $"unexpected {e.GetType().Name}: {e.GetBaseException().Message}{ambiguity}{via}");
             }
         }
     }
 
-    private async Task<CommandResult> SendAsync(KvRequest request, TimeSpan remaining, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects now, within <see cref="ConnectionSettings.ConnectTimeout"/> and outside any command's
+    /// deadline (a shell's session start). Returns false, leaving the next command to connect, when no
+    /// gateway answered.
+    /// </summary>
+    public async Task<bool> TryConnectAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ConnectAsync(Deadline.After(settings.ConnectTimeout), cancellationToken);
+            return true;
+        }
+        catch (ClusterUnavailableException)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is { } connection)
+        {
+            _connection = null;
+            await connection.DisposeAsync();
+        }
+    }
+
+    private async Task<ClusterConnection> ConnectAsync(Deadline deadline, CancellationToken cancellationToken)
+    {
+        if (_connection is { IsLost: true } lost)
+        {
+            Drop(lost);
+        }
+        return _connection ??= await ClusterConnection.ConnectAsync(settings, deadline, cancellationToken);
+    }
+
+    private void Drop(ClusterConnection connection)
+    {
+        if (ReferenceEquals(_connection, connection))
+        {
+            _connection = null;
+        }
+        // Leaving a lost gateway must not spend the command's deadline: dispose in the background.
+        _ = connection.DisposeAsync().AsTask();
+    }
+
+    private static async Task<CommandResult> SendAsync(IKeyValueGrain gateway, KvRequest request, TimeSpan remaining, CancellationToken cancellationToken)
     {
         if (request is StatusRequest)
         {

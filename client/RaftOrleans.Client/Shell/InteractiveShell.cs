@@ -15,11 +15,12 @@ namespace RaftOrleans.Client.Shell;
 /// input with line N of the output. Bad lines get a bad_input result, never end the session.
 /// </summary>
 public sealed class InteractiveShell(
-    ConnectionSettings settings, IResultWriter writer, TextReader input, TextWriter output, bool showPrompt)
+    ConnectionSettings settings, IResultWriter writer, Stream input, TextWriter output, bool showPrompt)
 {
     private const string Prompt = "raftkv> ";
     private readonly RequestGrammar _grammar = new();
-    private ClusterConnection? _connection;
+    private readonly StrictLineReader _input = new(input);
+    private readonly RequestExecutor _executor = new(settings);
 
     /// <summary>Runs until end of input, <c>exit</c>/<c>quit</c>, or cancellation. Returns the process exit code (0).</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -27,6 +28,10 @@ public sealed class InteractiveShell(
         RootCommand lineRoot = BuildLineRoot();
         try
         {
+            // The session connects once at its start, within --connect-timeout; each line's --timeout
+            // then covers its request and any reconnect. A failure here is not reported: the first
+            // line connects again and answers unavailable if it cannot.
+            Task<bool> connecting = _executor.TryConnectAsync(cancellationToken);
             if (showPrompt)
             {
                 output.WriteLine("raftkv shell: set K V | get K [--stale] | delete K | cas K EXPECTED NEW | status | help | exit");
@@ -38,12 +43,17 @@ public sealed class InteractiveShell(
                     output.Write(Prompt);
                     output.Flush();
                 }
-                string? line = await input.ReadLineAsync(cancellationToken);
+                InputLine? line = await _input.ReadLineAsync(cancellationToken);
                 if (line is null)
                 {
                     break;
                 }
-                string trimmed = line.Trim();
+                if (line.Error is not null)
+                {
+                    writer.Write(CommandResult.BadInput(line.Error));
+                    continue;
+                }
+                string trimmed = line.Text!.Trim();
                 if (trimmed.Length == 0 || trimmed.StartsWith('#'))
                 {
                     continue;
@@ -52,6 +62,7 @@ public sealed class InteractiveShell(
                 {
                     break;
                 }
+                await connecting;
                 await RunLineAsync(lineRoot, trimmed, cancellationToken);
             }
         }
@@ -61,10 +72,7 @@ public sealed class InteractiveShell(
         }
         finally
         {
-            if (_connection is not null)
-            {
-                await _connection.DisposeAsync();
-            }
+            await _executor.DisposeAsync();
         }
         return ExitCodes.Ok;
     }
@@ -102,27 +110,17 @@ public sealed class InteractiveShell(
             writer.Write(CommandResult.BadInput(string.Join("; ", parse.Errors.Select(e => e.Message))));
             return;
         }
+        if (StrictInput.FindUnknownOption(parse) is { } unknownOption)
+        {
+            writer.Write(CommandResult.BadInput(unknownOption));
+            return;
+        }
         KvRequest? request = _grammar.Bind(parse);
         if (request is null)
         {
             writer.Write(CommandResult.BadInput($"unknown command: {line}"));
             return;
         }
-        writer.Write(await ExecuteAsync(request, cancellationToken));
-    }
-
-    private async Task<CommandResult> ExecuteAsync(KvRequest request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            // Connect lazily and again after a failure, so a shell started before the cluster
-            // (or across a full restart) recovers on its own.
-            _connection ??= await ClusterConnection.ConnectAsync(settings, cancellationToken);
-        }
-        catch (ClusterUnavailableException e)
-        {
-            return CommandResult.Unavailable(request, e.Message);
-        }
-        return await new RequestExecutor(_connection.Gateway, _connection.GatewayLoss, settings.RequestTimeout).ExecuteAsync(request, cancellationToken);
+        writer.Write(await _executor.ExecuteAsync(request, cancellationToken));
     }
 }

@@ -75,7 +75,8 @@ public sealed class ProcessCluster : IDisposable
 
     /// <summary>Waits until a linearizable read is answered (Ok or NotFound).</summary>
     public Task<TimeSpan> WaitUntilServingAsync(TimeSpan timeout) => Eventually.UntilAsync(
-        async () => (await RunClientAsync("get", "__e2e_probe__")).ExitCode is 0 or 2,
+        // --timeout bounds the whole command, connecting included: a probe on a loaded machine gets the connect deadline.
+        async () => (await RunClientAsync("--timeout", ConnectTimeoutSeconds, "get", "__e2e_probe__")).ExitCode is 0 or 2,
         timeout, "the cluster serves a read", DescribeAsync);
 
     /// <summary>The replicas as <c>raftkv status --json</c> reports them, or null when status fails.</summary>
