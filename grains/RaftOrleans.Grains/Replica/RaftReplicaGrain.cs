@@ -89,6 +89,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
             ElectionTicks = _options.ElectionTicks,
             HeartbeatTicks = _options.HeartbeatTicks,
         };
+        // _requests images the state machine for followers behind the compaction point (InstallSnapshot).
         _node = new RaftNode(config, _store.Memory, new Random(), _stateMachine.AppliedIndex, _requests);
         _peers = peers.Where(p => p != _key.Index)
             .ToDictionary(p => p, p => GrainFactory.GetGrain<IRaftReplicaGrain>(new ReplicaKey(_key.Group, p).ToString()));

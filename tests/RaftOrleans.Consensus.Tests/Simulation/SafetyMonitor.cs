@@ -154,6 +154,21 @@ internal sealed class SafetyMonitor
                 $"replica {replica} installed a snapshot at ({snapshot.Index}, term {snapshot.Term}) but ({known.Index}, term {known.Term}) was applied there");
     }
 
+    /// <summary>Log matching across an installed snapshot: the entries <paramref name="replica"/> kept after
+    /// the snapshot must follow it, i.e. the first of them was persisted elsewhere after an entry of the
+    /// snapshot's term (paper §7: a suffix is kept only if the log held the snapshot's last entry).</summary>
+    public void LogRestored(int replica, MemoryRaftLogStorage disk)
+    {
+        long first = disk.FirstIndex();
+        if (first > disk.LastIndex()) return;
+        Entry kept = disk.Entries(first, first + 1, long.MaxValue)[0];
+        long previousTerm = disk.Term(first - 1);
+        if (_persisted.TryGetValue((kept.Index, kept.Term), out var known) && known.PreviousTerm != previousTerm)
+            throw new SafetyViolationException("log matching",
+                $"replica {replica} kept entry ({kept.Index}, term {kept.Term}) after a snapshot of term {previousTerm}, "
+                + $"but the entry was written after an entry of term {known.PreviousTerm}");
+    }
+
     private static bool SameEntry(Entry a, Entry b) =>
         ReferenceEquals(a, b) || (a.Index == b.Index && a.Term == b.Term && a.Type == b.Type && a.Data.AsSpan().SequenceEqual(b.Data));
 }

@@ -111,6 +111,8 @@ internal sealed class Simulation : IClientHost, INemesisHost
             Crashes = sim._nemesis.Crashes,
             Partitions = sim._nemesis.Partitions,
             Pauses = sim._nemesis.Pauses,
+            SnapshotsInstalled = sim._replicas.Sum(r => r.SnapshotsInstalled),
+            Compactions = sim._replicas.Sum(r => r.Compactions),
             Converged = sim._replicas.All(r => r.IsUp) && sim._replicas.Select(r => r.Machine!.AppliedIndex).Distinct().Count() == 1,
             Linearizability = verdict,
             Invariant = invariant,

@@ -12,13 +12,25 @@ internal sealed class Replica
     private readonly int seed;
     private int restarts;
 
-    public Replica(RaftConfig config, MemoryRaftLogStorage? storage = null, int seed = 0)
+    public Replica(RaftConfig config, MemoryRaftLogStorage? storage = null, int seed = 0, IStateMachineSnapshotter? snapshotter = null)
     {
         Config = config;
         Storage = storage ?? new MemoryRaftLogStorage();
         this.seed = seed == 0 ? config.Id * 7919 : seed;
-        Node = new RaftNode(config, Storage, new Random(this.seed));
+        Snapshotter = snapshotter;
+        // A compacted log restarts from its snapshot: everything up to the compaction point counts as applied.
+        AppliedIndex = Storage.FirstIndex() - 1;
+        Node = new RaftNode(config, Storage, new Random(this.seed), AppliedIndex, snapshotter);
     }
+
+    /// <summary>Captures images for InstallSnapshot, if the test gave one.</summary>
+    public IStateMachineSnapshotter? Snapshotter { get; }
+
+    /// <summary>Index of the last entry applied (or covered by an installed snapshot).</summary>
+    public long AppliedIndex { get; private set; }
+
+    /// <summary>Snapshots installed from <see cref="Ready.Snapshot"/>, in order.</summary>
+    public List<SnapshotImage> Installed { get; } = [];
 
     public RaftConfig Config { get; }
     public MemoryRaftLogStorage Storage { get; }
@@ -45,6 +57,13 @@ internal sealed class Replica
         {
             var ready = Node.GetReady();
             Readies.Add(ready);
+            // 0. install a received snapshot (the state machine jumps to its index) and start the log after it.
+            if (ready.Snapshot is { } snapshot)
+            {
+                Installed.Add(snapshot);
+                Storage.ApplySnapshot(snapshot.Metadata);
+                AppliedIndex = snapshot.Metadata.Index;
+            }
             // 1. persist: entries first, then the hard state (its commit may point into the new entries).
             Storage.Append(ready.Entries);
             if (ready.HardState is { } hs) Storage.SetHardState(hs);
@@ -53,9 +72,10 @@ internal sealed class Replica
             // 3. apply
             foreach (var e in ready.CommittedEntries)
             {
-                var expected = Applied.Count + 1;
+                var expected = AppliedIndex + 1;
                 if (e.Index != expected) throw new InvalidOperationException($"Replica {Id} applied {e.Index}, expected {expected}.");
                 Applied.Add(e);
+                AppliedIndex = e.Index;
             }
             ReadStates.AddRange(ready.ReadStates);
             DroppedReads.AddRange(ready.DroppedReads);
@@ -78,13 +98,14 @@ internal sealed class Replica
     }
 
     /// <summary>Crash and restart from persisted state only: volatile state and the state machine are lost,
-    /// so committed entries are applied again from index 1.</summary>
+    /// so committed entries are applied again from just after the compaction point.</summary>
     public void Restart()
     {
         restarts++;
         Applied.Clear();
+        AppliedIndex = Storage.FirstIndex() - 1;
         var faults = Node.Faults;
-        Node = new RaftNode(Config, Storage, new Random(seed + restarts * 104729)) { Faults = faults };
+        Node = new RaftNode(Config, Storage, new Random(seed + restarts * 104729), AppliedIndex, Snapshotter) { Faults = faults };
     }
 
     /// <summary>The node's log as (index, term) pairs: persisted entries (tests drain before looking).</summary>
