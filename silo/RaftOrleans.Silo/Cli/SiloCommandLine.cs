@@ -15,7 +15,7 @@ public sealed class SiloCommandLine
     private readonly RootCommand _root = new("""
         raftkv-silo: hosts RaftOrleans silos.
 
-        Exit codes: 0 stopped cleanly, 1 start failed or a silo died, 2 bad configuration,
+        Exit codes: 0 stopped cleanly, 1 start failed or (local) every silo was given up, 2 bad configuration,
         3 data directory not writable, 4 port in use, 5 (local) the cluster did not serve in time.
         """);
 

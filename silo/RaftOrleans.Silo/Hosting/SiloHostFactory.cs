@@ -93,6 +93,9 @@ public static class SiloHostFactory
         // Log lines go to stderr; stdout carries only the silo's own status lines.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+        // Under systemd (deploy/systemd/raftkv-silo@.service, Type=notify): READY=1 once the silo has
+        // joined, SIGTERM as a graceful stop, journal-formatted log lines. Does nothing elsewhere.
+        builder.Services.AddSystemd();
         if (exitWithParent)
         {
             builder.Services.AddHostedService<ExitWithParentService>();
