@@ -30,9 +30,13 @@ public sealed class LocalSupervisionTests
             process.Kill(); // SIGKILL
         }
 
-        // The majority keeps serving while silo2 is down or restarting.
-        CliResult during = await ClientCli.RunAsync(local.ClientArguments("set", "during", "1"));
-        Assert.True(during.ExitCode == 0, $"{during}\n{local.Describe()}");
+        // The majority serves while silo2 is down or restarting. Not always at once: until the killed
+        // silo is declared dead or its restart supersedes it, a gateway silo whose grain-directory
+        // lookup for the gateway grain lands on the killed silo rejects the call (docs/deployment.md,
+        // "Open"); this test is about the restart, so it allows that window.
+        CliResult? during = null;
+        await Eventually.UntilAsync(async () => (during = await ClientCli.RunAsync(local.ClientArguments("set", "during", "1"))).ExitCode == 0,
+            RecoveryTimeout, "a write succeeds while silo2 is down or restarting", () => Task.FromResult($"{during}\n{local.Describe()}"));
 
         string exited = await local.WaitForLineAsync(l => l.StartsWith($"[local] silo{victim} (pid {oldPid}) exited unexpectedly", StringComparison.Ordinal),
             RecoveryTimeout, $"local reports that silo{victim} died");
