@@ -122,7 +122,7 @@ internal sealed partial class RaftReplicaGrain
     }
 
     /// <summary>
-    /// The applied state with its position, from the same <see cref="Capture"/> InstallSnapshot uses
+    /// The applied state with its position, from the same snapshotter InstallSnapshot uses (<see cref="AppliedRequests{TWaiter}.Capture"/>)
     /// (one rule for what an image holds), stamped like the core stamps it: the term of the applied
     /// index from the log (applied is never below the compaction point, whose term the log keeps) and
     /// the group's voters. Nothing applied yet: an empty state at index 0.
@@ -130,7 +130,7 @@ internal sealed partial class RaftReplicaGrain
     private BackupContents CaptureBackupContents()
     {
         var voters = Enumerable.Range(1, _options.ReplicaCount).ToArray();
-        if (Capture() is not { } image) return new BackupContents(0, 0, voters, new KeyValueStateMachine().Snapshot());
+        if (_requests.Capture() is not { } image) return new BackupContents(0, 0, voters, new KeyValueStateMachine().Snapshot());
         var index = image.Metadata.Index;
         return new BackupContents(index, _store.Memory.Term(index), voters, image.Data);
     }
