@@ -48,7 +48,7 @@ public sealed class BackupFixture : IAsyncLifetime
             $"writing {KeyCount} keys: {writes}");
 
         CliResult save = await Cluster.RunClientAsync("--json", "snapshot", "save", BackupFile);
-        Assert.True(save.ExitCode == 0, $"snapshot save: {save}\n{await Cluster.DescribeAsync()}");
+        if (save.ExitCode != 0) Assert.Fail($"snapshot save: {save}\n{await Cluster.DescribeAsync()}");
         SaveResult = save.Json;
     }
 

@@ -122,7 +122,7 @@ internal sealed partial class RaftReplicaGrain
     }
 
     /// <summary>
-    /// The applied state with its position, from the same <see cref="AppliedRequests{TWaiter}.Capture"/> InstallSnapshot uses
+    /// The applied state with its position, from the same snapshotter InstallSnapshot uses (<see cref="AppliedRequests{TWaiter}.Capture"/>)
     /// (one rule for what an image holds), stamped like the core stamps it: the term of the applied
     /// index from the log (applied is never below the compaction point, whose term the log keeps) and
     /// the group's voters. Nothing applied yet: an empty state at index 0.
