@@ -10,7 +10,7 @@
 # degraded median to the healthy one (target: <= 1.2).
 #
 #   bench/client-gateways.sh                 N=20 runs per phase
-#   N=50 BASE_PORT=42000 bench/client-gateways.sh
+#   N=50 BASE_PORT=42000 TIMEOUT=30 bench/client-gateways.sh   (TIMEOUT: each command's --timeout)
 # Needs the Release build (scripts/local-cluster.sh build) and jq.
 set -euo pipefail
 
@@ -19,7 +19,8 @@ silo_bin="$root/silo/RaftOrleans.Silo/bin/Release/net10.0/raftkv-silo"
 client_bin="$root/client/RaftOrleans.Client/bin/Release/net10.0/raftkv"
 runs="${N:-20}"
 base="${BASE_PORT:-$((40000 + RANDOM % 20000))}"
-start_timeout="${START_TIMEOUT:-120}"
+start_timeout="${START_TIMEOUT:-300}"
+timeout="${TIMEOUT:-30}"
 for bin in "$silo_bin" "$client_bin"; do
   [[ -x "$bin" ]] || { echo "not built: $bin (run scripts/local-cluster.sh build)" >&2; exit 2; }
 done
@@ -48,7 +49,7 @@ for i in 1 2 3; do
   start_silo "$i"
   gateways+=(--gateway "127.0.0.1:$((base + 10 + i - 1))")
 done
-kv() { "$client_bin" "${gateways[@]}" "$@"; }
+kv() { "$client_bin" "${gateways[@]}" --timeout "$timeout" "$@"; }
 
 wait_until() { # description, command...
   local what="$1"; shift
@@ -62,7 +63,7 @@ wait_until() { # description, command...
     sleep 0.5
   done
 }
-serves() { kv --data "$data" get bench-key >/dev/null 2>&1; local rc=$?; [[ $rc == 0 || $rc == 2 ]]; }
+serves() { kv get bench-key >/dev/null 2>&1; local rc=$?; [[ $rc == 0 || $rc == 2 ]]; }
 wait_until "the cluster serves a read" serves
 kv set bench-key bench-value >/dev/null
 

@@ -73,7 +73,7 @@ public sealed class GlobalOptions
     /// <summary><c>--connect-timeout SECONDS</c>.</summary>
     public Option<double> ConnectTimeout { get; } = new("--connect-timeout")
     {
-        Description = "Seconds connecting may take at most (within --timeout; the shell's first connection gets this on its own).",
+        Description = "Seconds connecting may take at most (default: the --timeout; within it for a command, on its own for the shell's first connection).",
         DefaultValueFactory = _ => ConnectionSettings.Defaults.ConnectTimeout.TotalSeconds,
         Recursive = true,
     };
@@ -102,7 +102,8 @@ public sealed class GlobalOptions
             gateways.Add(endpoint!);
         }
         double timeout = result.GetValue(Timeout);
-        double connectTimeout = result.GetValue(ConnectTimeout);
+        // Connecting may use the whole --timeout unless --connect-timeout caps it explicitly.
+        double connectTimeout = result.GetResult(ConnectTimeout) is { Implicit: false } ? result.GetValue(ConnectTimeout) : timeout;
         if (timeout <= 0 || connectTimeout <= 0 || double.IsNaN(timeout) || double.IsNaN(connectTimeout))
         {
             error = "--timeout and --connect-timeout must be positive numbers of seconds";

@@ -63,6 +63,16 @@ internal static class GatewayRace
             bool allGaveUp = lanes.Count == attempts.Length && lanes.All(l => l.Lane.Connected.IsCompleted);
             if (expired.IsCompleted || allGaveUp)
             {
+                // A lane that connected just as the deadline passed still wins: its task is completing.
+                GatewayLane? justConnected = lanes.Select(l => l.Lane).FirstOrDefault(l => l.Attempt.Outcome == GatewayOutcome.Ok);
+                if (justConnected is not null && await justConnected.Connected)
+                {
+                    foreach ((GatewayLane loser, _) in lanes.Where(l => l.Lane != justConnected))
+                    {
+                        loser.Abandon(raceWon: true);
+                    }
+                    return new ClusterConnection(justConnected, settings.Group, Report(attempts));
+                }
                 foreach ((GatewayLane lane, _) in lanes)
                 {
                     lane.Abandon(raceWon: false);
