@@ -127,13 +127,10 @@ public sealed class ProcessNemesisCluster : IAsyncDisposable
         return null;
     }
 
-    /// <summary>The silo hosting the current leader, or null when no replica reports leading.</summary>
-    public async Task<SiloProcess?> LeaderAsync()
-    {
-        var status = await TryStatusAsync();
-        var leader = status?.Replicas.Where(r => r.Role == "Leader").OrderByDescending(r => r.Term).FirstOrDefault();
-        return leader is null ? null : Silos.FirstOrDefault(s => s.Index == leader.Replica);
-    }
+    /// <summary>The replica index of the newest term's leader in <paramref name="status"/>, or null. A replica
+    /// stuck in a storage stall may still call itself leader of an older term.</summary>
+    public static int? LeaderOf(GroupStatus? status)
+        => status?.Replicas.Where(r => r.Role == "Leader" && r.Error is null).OrderByDescending(r => r.Term).Select(r => (int?)r.Replica).FirstOrDefault();
 
     /// <summary>One line per replica: role, term, commit, applied, last index.</summary>
     public static string Describe(GroupStatus? status)

@@ -28,7 +28,7 @@ public sealed class LeaderPauseTrials(GatewayClients clients, SiloPids pids, Sta
             {
                 await StallHealth.WaitHealthyAsync(clients, pids.Names.Count, settings.HealthDeadline, cancellationToken);
                 var before = await clients.Next().StatusAsync().WaitAsync(settings.ResponseTimeout, cancellationToken);
-                var leader = before.Replicas.Single(r => r.Role == "Leader");
+                var leader = before.Replicas.Where(r => r.Role == "Leader").OrderByDescending(r => r.Term).First();
                 var name = leader.Silo;
                 var index = pids.Names.ToList().IndexOf(name);
                 var pid = pids.Pid(name);

@@ -148,14 +148,15 @@ public sealed class ProcessNemesis(ProcessNemesisCluster cluster, ProcessFaultSc
 
     private async Task<SiloProcess> LeaderOrPickAsync(Random random)
     {
-        var leader = await cluster.LeaderAsync();
+        var status = await cluster.TryStatusAsync();
+        var leader = ProcessNemesisCluster.LeaderOf(status) is { } replica ? cluster.Silos.FirstOrDefault(s => s.Index == replica) : null;
         if (leader is not null && leader.IsRunning)
         {
             log.Write($"  leader is {leader.Name}");
             return leader;
         }
         var pick = Pick(random, except: null);
-        log.Write($"  no leader reported; {pick.Name} chosen instead");
+        log.Write($"  no leader reported ({ProcessNemesisCluster.Describe(status)}); {pick.Name} chosen instead");
         return pick;
     }
 

@@ -14,7 +14,7 @@ public sealed record ProcessNemesisSettings
     public const int DefaultRuns = 3;
 
     /// <summary>Seconds of faults per run in the default test run.</summary>
-    public const int DefaultSeconds = 30;
+    public const int DefaultSeconds = 25;
 
     /// <summary>Runs.</summary>
     public int Runs { get; init; } = DefaultRuns;
