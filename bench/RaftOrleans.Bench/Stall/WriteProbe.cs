@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using RaftOrleans.Grains;
+using RaftOrleans.Testing.History;
 using RaftOrleans.Testing.Workload.Processes;
 
 namespace RaftOrleans.Bench.Stall;
@@ -8,13 +9,19 @@ namespace RaftOrleans.Bench.Stall;
 /// <summary>
 /// The write loop of part (a): a few writers, each putting increasing sequence numbers to its own
 /// key through the healthy gateways, so the benchmark knows the latest acknowledged value of each
-/// key at any moment and when writes succeed again after a pause begins.
+/// key at any moment and when writes succeed again after a pause begins. Every write is recorded in
+/// <see cref="History"/> (a write that gets no answer is indeterminate: it may still be applied
+/// later, for example by a resumed silo's gateway retrying it), so reads can be checked exactly.
 /// </summary>
 public sealed class WriteProbe(GatewayClients clients, int writers, TimeSpan deadline)
 {
     private readonly object _gate = new();
     private readonly List<(long Invoked, long Completed)> _acks = [];
     private readonly long[] _lastAcknowledged = new long[writers];
+    private readonly HashSet<(int Writer, long Sequence)> _acknowledged = [];
+
+    /// <summary>Every probe write (and the reads the trials add).</summary>
+    public HistoryRecorder History { get; } = new();
     private readonly CancellationTokenSource _stop = new();
     private Task _running = Task.CompletedTask;
 
@@ -32,6 +39,12 @@ public sealed class WriteProbe(GatewayClients clients, int writers, TimeSpan dea
     public long LastAcknowledged(int writer)
     {
         lock (_gate) return _lastAcknowledged[writer];
+    }
+
+    /// <summary>True when writer <paramref name="writer"/>'s write of <paramref name="sequence"/> was acknowledged.</summary>
+    public bool WasAcknowledged(int writer, long sequence)
+    {
+        lock (_gate) return _acknowledged.Contains((writer, sequence));
     }
 
     /// <summary>Time from <paramref name="since"/> (a <see cref="Stopwatch"/> timestamp) to the first
@@ -55,19 +68,26 @@ public sealed class WriteProbe(GatewayClients clients, int writers, TimeSpan dea
     private async Task WriteLoopAsync(int writer, CancellationToken stop)
     {
         long sequence = 0;
+        var process = writer;
         while (!stop.IsCancellationRequested)
         {
             sequence++;
+            var value = sequence.ToString(CultureInfo.InvariantCulture);
+            var handle = History.Invoke(process, HistoryOpKind.Put, Key(writer), value);
             var invoked = Stopwatch.GetTimestamp();
+            var acknowledged = false;
             try
             {
-                var response = await clients.Next().PutAsync(Key(writer), sequence.ToString(CultureInfo.InvariantCulture)).WaitAsync(deadline, stop);
+                var response = await clients.Next().PutAsync(Key(writer), value).WaitAsync(deadline, stop);
                 if (response.Status == KvStatusCode.Ok)
                 {
                     var completed = Stopwatch.GetTimestamp();
+                    History.Complete(handle, HistoryOutcome.Ok);
+                    acknowledged = true;
                     lock (_gate)
                     {
                         _acks.Add((invoked, completed));
+                        _acknowledged.Add((writer, sequence));
                         _lastAcknowledged[writer] = Math.Max(_lastAcknowledged[writer], sequence);
                     }
                 }
@@ -75,6 +95,12 @@ public sealed class WriteProbe(GatewayClients clients, int writers, TimeSpan dea
             catch (Exception)
             {
                 // No answer in time: the next write goes on; only acknowledgements are measured.
+            }
+            if (!acknowledged)
+            {
+                History.MarkIndeterminate(handle);
+                // The write may still be applied later: a new process keeps one open operation per process.
+                process += writers;
             }
             try
             {
