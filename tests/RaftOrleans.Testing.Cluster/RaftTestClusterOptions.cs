@@ -28,7 +28,7 @@ public sealed record RaftTestClusterOptions
     public TimeSpan ClientResponseTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Declares a killed silo dead in about a second (the silo host's FastMembership values) instead
+    /// Declares a killed silo dead in about a second (MembershipDefaults.ApplyFastDetection) instead
     /// of Orleans' 10+ s, so replicas and the gateway stop routing to it and its restart is placed
     /// at once. Default true.
     /// </summary>

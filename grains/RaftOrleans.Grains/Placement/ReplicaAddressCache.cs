@@ -63,7 +63,14 @@ public sealed class ReplicaAddressCache : IGrainDirectoryCache
             var byName = new Dictionary<string, SiloAddress>(StringComparer.Ordinal);
             foreach (var member in snapshot.Members.Values)
             {
-                if (member.Status == SiloStatus.Active) byName[member.Name] = member.SiloAddress;
+                // Two active entries can share a name for a while: a silo restarted on another
+                // address (a rescheduled pod) joins before its old incarnation is declared dead,
+                // which the stall-tolerant membership takes about 20 s to do. The newest one is live.
+                if (member.Status == SiloStatus.Active
+                    && (!byName.TryGetValue(member.Name, out var seen) || seen.Generation < member.SiloAddress.Generation))
+                {
+                    byName[member.Name] = member.SiloAddress;
+                }
             }
             _active = active = new ActiveSilos(snapshot.Version, byName);
         }

@@ -26,14 +26,18 @@ public sealed class ReplicaPlacementDirector(IClusterMembershipService membershi
 
         var siloName = options.Value.SiloNameFor(replica.Index);
         var compatible = context.GetCompatibleSilos(target);
+        // The newest active incarnation: a silo restarted on another address joins before its old
+        // incarnation is declared dead (see ReplicaAddressCache).
+        SiloAddress? chosen = null;
         foreach (var member in membership.CurrentSnapshot.Members.Values)
         {
             if (member.Status == SiloStatus.Active && string.Equals(member.Name, siloName, StringComparison.Ordinal)
-                && compatible.Contains(member.SiloAddress))
+                && compatible.Contains(member.SiloAddress) && (chosen is null || chosen.Generation < member.SiloAddress.Generation))
             {
-                return Task.FromResult(member.SiloAddress);
+                chosen = member.SiloAddress;
             }
         }
+        if (chosen is not null) return Task.FromResult(chosen);
 
         var active = string.Join(", ", membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.Name));
         throw new ReplicaUnavailableException($"Replica {replica} is down: its silo '{siloName}' is not an active member of the cluster (active: {active}).");

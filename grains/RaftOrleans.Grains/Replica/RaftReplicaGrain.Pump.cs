@@ -11,7 +11,9 @@ internal sealed partial class RaftReplicaGrain
     private readonly List<Message> _inbox = [];
     private List<(byte[] Command, TaskCompletionSource<ReplicaReply> Waiter, (long, long) Session)> _proposalQueue = [];
     private List<(string Key, TaskCompletionSource<ReplicaReply> Waiter)> _readQueue = [];
-    private int _pendingTicks;
+    // One entry per timer tick not yet stepped: the inbox length when it fired, so ticks and
+    // messages are stepped in the order they arrived (see StepQueuedInputs).
+    private readonly List<int> _tickMarks = [];
     private int _transferTarget;
     private bool _pumping;
     private long _lastSnapshotIndex;
@@ -95,15 +97,33 @@ internal sealed partial class RaftReplicaGrain
         DeactivateOnIdle();
     }
 
+    /// <summary>Queues a timer tick for the next round, after the messages that arrived before it.</summary>
+    private void QueueTick() => _tickMarks.Add(_inbox.Count);
+
     private void StepQueuedInputs()
     {
-        for (; _pendingTicks > 0; _pendingTicks--) _node.Tick();
-
-        if (_inbox.Count > 0)
+        // While the pump waits (a storage write that stalls for seconds, a paused round), ticks and
+        // messages pile up. Stepping all ticks first would let the replica campaign or check quorum
+        // on a view seconds old: the heartbeats, votes and higher terms that arrived meanwhile
+        // would be read only afterwards. Step both in arrival order instead, and at most
+        // 2 x ElectionTicks ticks in a row with no message between them: that covers the longest
+        // randomized election timeout, so a replica whose peers really went silent still times out
+        // once, but a long stall never replays into a string of elections whose messages were never sent.
+        var maxTicksInARow = 2 * _options.ElectionTicks;
+        var tick = 0;
+        var inARow = 0;
+        for (var i = 0; i <= _inbox.Count; i++)
         {
-            foreach (var m in _inbox) _node.Step(m);
-            _inbox.Clear();
+            for (; tick < _tickMarks.Count && _tickMarks[tick] <= i; tick++)
+            {
+                if (inARow++ < maxTicksInARow) _node.Tick();
+            }
+            if (i == _inbox.Count) break;
+            _node.Step(_inbox[i]);
+            inARow = 0;
         }
+        _tickMarks.Clear();
+        _inbox.Clear();
 
         if (_proposalQueue.Count > 0)
         {

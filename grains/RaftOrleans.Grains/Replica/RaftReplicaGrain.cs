@@ -160,7 +160,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     private Task OnTickAsync(CancellationToken cancellationToken)
     {
         if (_faultHook?.TickFires(_key) == false) return Task.CompletedTask;
-        _pendingTicks++;
+        QueueTick();
         Kick();
         return Task.CompletedTask;
     }

@@ -15,7 +15,7 @@ public sealed class SiloCommandLine
     private readonly RootCommand _root = new("""
         raftkv-silo: hosts RaftOrleans silos.
 
-        Exit codes: 0 stopped cleanly, 1 start failed or a silo died, 2 bad configuration,
+        Exit codes: 0 stopped cleanly, 1 start failed or (local) every silo was given up, 2 bad configuration,
         3 data directory not writable, 4 port in use, 5 (local) the cluster did not serve in time.
         """);
 
@@ -47,6 +47,16 @@ public sealed class SiloCommandLine
     private readonly Option<int> _baseGatewayPort = new("--base-gateway-port") { Description = "Gateway port of silo1; silo i uses base + i - 1.", DefaultValueFactory = _ => 30001 };
     private readonly Option<string> _localClusterId = new("--cluster-id") { Description = "Orleans cluster id.", DefaultValueFactory = _ => "raftkv" };
     private readonly Option<double> _readyTimeout = new("--ready-timeout") { Description = "Seconds to wait for the cluster to serve.", DefaultValueFactory = _ => 90 };
+    private readonly Option<int> _restartLimit = new("--restart-limit")
+    {
+        Description = "Restarts of a silo whose runs each end within --restart-window seconds before it is given up (crash loop).",
+        DefaultValueFactory = _ => 5,
+    };
+    private readonly Option<double> _restartWindow = new("--restart-window")
+    {
+        Description = "Seconds a silo must run for its exit not to count towards --restart-limit.",
+        DefaultValueFactory = _ => 60,
+    };
 
     /// <summary>Builds the command tree.</summary>
     public SiloCommandLine()
@@ -60,7 +70,7 @@ public sealed class SiloCommandLine
 
         var local = new Command("local", "Run a local cluster of N silo processes until Ctrl+C / SIGTERM. Extra --Section:Key=value tokens go to every silo.")
         {
-            _localData, _silos, _baseSiloPort, _baseGatewayPort, _localClusterId, _readyTimeout,
+            _localData, _silos, _baseSiloPort, _baseGatewayPort, _localClusterId, _readyTimeout, _restartLimit, _restartWindow,
         };
         local.TreatUnmatchedTokensAsErrors = false;
         local.SetAction(RunLocalAsync);
@@ -148,6 +158,11 @@ public sealed class SiloCommandLine
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        return await new LocalCluster(options).RunAsync(stop.Token);
+        var restarts = new RestartPolicy
+        {
+            CrashLoopRestarts = Math.Max(0, parse.GetValue(_restartLimit)),
+            CrashLoopWindow = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(_restartWindow))),
+        };
+        return await new LocalCluster(options) { RestartPolicy = restarts }.RunAsync(stop.Token);
     }
 }

@@ -18,7 +18,7 @@ public static class BackendStartupChecks
         {
             var parts = SqliteSchemaParts.Clustering | SqliteSchemaParts.Reminders;
             await PostgreSqlStartupChecks.VerifyAsync("clustering database", clustering.ConnectionString!, parts);
-            await PostgreSqlStartupChecks.EnsureSiloNameFreeAsync(clustering.ConnectionString!, options.ClusterId, options.Name);
+            await PostgreSqlStartupChecks.EnsureSiloNameFreeAsync(clustering.ConnectionString!, options.ClusterId, options.Name, options.AdvertisedAddress, options.SiloPort);
         }
         if (storage.Provider == BackendProvider.Postgres)
         {

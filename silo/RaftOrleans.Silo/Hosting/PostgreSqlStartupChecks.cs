@@ -32,22 +32,28 @@ public static class PostgreSqlStartupChecks
 
     /// <summary>
     /// Throws when the membership table holds an Active row (status 3) for <paramref name="siloName"/> in
-    /// this cluster: two silos with one name would both claim the same Raft replicas.
+    /// this cluster on another endpoint than <paramref name="address"/>:<paramref name="port"/>: two
+    /// silos with one name would both claim the same Raft replicas. An Active row on this silo's own
+    /// endpoint is its previous incarnation (killed, and not yet declared dead by the stall-tolerant
+    /// membership): Orleans declares it dead as this one joins, so a supervisor's restart proceeds.
     /// </summary>
-    public static async Task EnsureSiloNameFreeAsync(string connectionString, string clusterId, string siloName)
+    public static async Task EnsureSiloNameFreeAsync(string connectionString, string clusterId, string siloName, string address, int port)
     {
         using var timeout = new CancellationTokenSource(CheckTimeout);
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await using var command = dataSource.CreateCommand(
-            "SELECT Address, Port FROM OrleansMembershipTable WHERE DeploymentId = $1 AND SiloName = $2 AND Status = 3 LIMIT 1;");
+            "SELECT Address, Port FROM OrleansMembershipTable WHERE DeploymentId = $1 AND SiloName = $2 AND Status = 3 AND NOT (Address = $3 AND Port = $4) LIMIT 1;");
         command.Parameters.Add(new NpgsqlParameter { Value = clusterId });
         command.Parameters.Add(new NpgsqlParameter { Value = siloName });
+        command.Parameters.Add(new NpgsqlParameter { Value = address });
+        command.Parameters.Add(new NpgsqlParameter { Value = port });
         await using var reader = await command.ExecuteReaderAsync(timeout.Token);
         if (await reader.ReadAsync(timeout.Token))
         {
             throw new StartupException(SiloExitCodes.BadConfiguration,
                 $"silo name '{siloName}' is used by an active silo at {reader.GetString(0)}:{reader.GetInt32(1)} in cluster '{clusterId}'; "
-                + "give each host its own name (silo1, silo2, ...). If that silo is dead, wait until the cluster declares it dead.");
+                + "give each host its own name (silo1, silo2, ...). If that was this silo before it moved to a new address, "
+                + "the cluster declares it dead within about 30 s; a supervisor's retry then succeeds.");
         }
     }
 

@@ -13,7 +13,7 @@ namespace RaftOrleans.Silo.Hosting;
 
 /// <summary>
 /// Builds the host of one silo: clustering and reminders on the shared <c>cluster.db</c> or PostgreSQL
-/// (<c>Clustering</c> section), Raft storage on the silo's own <c>raft.db</c> or PostgreSQL (<c>Storage</c> section), fast membership, and the Raft key-value grains.
+/// (<c>Clustering</c> section), Raft storage on the silo's own <c>raft.db</c> or PostgreSQL (<c>Storage</c> section), stall-tolerant membership (<see cref="MembershipDefaults"/>), and the Raft key-value grains.
 /// </summary>
 public static class SiloHostFactory
 {
@@ -94,6 +94,9 @@ public static class SiloHostFactory
         // Log lines go to stderr; stdout carries only the silo's own status lines.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+        // Under systemd (deploy/systemd/raftkv-silo@.service, Type=notify): READY=1 once the silo has
+        // joined, SIGTERM as a graceful stop, journal-formatted log lines. Does nothing elsewhere.
+        builder.Services.AddSystemd();
         if (exitWithParent)
         {
             builder.Services.AddHostedService<ExitWithParentService>();
@@ -112,7 +115,7 @@ public static class SiloHostFactory
             });
             silo.Configure<SiloOptions>(o => o.SiloName = options.Name);
             silo.ConfigureEndpoints(address, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
-            silo.Configure<ClusterMembershipOptions>(FastMembership.Apply);
+            silo.Configure<ClusterMembershipOptions>(MembershipDefaults.ApplyStallTolerant);
             silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Membership"));
             var clustering = ReadBackend(configuration, BackendSettings.ClusteringSectionName);
             if (clustering.Provider == BackendProvider.Postgres)

@@ -7,7 +7,10 @@ namespace RaftOrleans.Silo.Local;
 /// <summary>
 /// The <c>local</c> command: runs N silos as child processes of this executable, reports when the
 /// cluster serves and how to reach it, and on Ctrl+C / SIGTERM stops every child gracefully.
-/// Data lives in one directory, so running it again resumes the same store.
+/// Data lives in one directory, so running it again resumes the same store. Each silo is
+/// supervised (<see cref="SupervisedSilo"/>): a child that dies is restarted with backoff, and its
+/// replica rejoins from its own data; a crash-looping silo is given up while the others keep
+/// serving, and <c>local</c> exits 1 once every silo is given up.
 /// </summary>
 public sealed class LocalCluster(LocalClusterOptions options)
 {
@@ -16,7 +19,10 @@ public sealed class LocalCluster(LocalClusterOptions options)
 
     private static readonly TimeSpan GracefulStopTimeout = TimeSpan.FromSeconds(25);
     private readonly object _outputLock = new();
-    private readonly List<ChildSilo> _children = [];
+    private readonly List<SupervisedSilo> _children = [];
+
+    /// <summary>When a dead silo is restarted, and when it is given up.</summary>
+    public RestartPolicy RestartPolicy { get; init; } = new();
 
     /// <summary>Runs until <paramref name="stop"/> is cancelled or every silo has exited; returns the exit code.</summary>
     public async Task<int> RunAsync(CancellationToken stop)
@@ -37,18 +43,19 @@ public sealed class LocalCluster(LocalClusterOptions options)
             StartChildren();
             var probe = new ReadinessProbe(Path.Combine(options.DataPath, "cluster.db"), options.ClusterId, options.ClusterId);
             (bool ready, string problem) = await probe.WaitAsync(
-                DateTime.UtcNow + options.ReadyTimeout, () => _children.Any(c => !c.HasExited), stop);
+                DateTime.UtcNow + options.ReadyTimeout, () => _children.Any(c => !c.GivenUp), stop);
             if (stop.IsCancellationRequested)
             {
                 return await StopChildrenAsync(SiloExitCodes.Ok);
             }
             if (!ready)
             {
-                string why = _children.All(c => c.HasExited)
-                    ? "every silo exited (see their output above)"
+                bool allDown = _children.All(c => c.GivenUp);
+                string why = allDown
+                    ? "every silo exited and was given up (see their output above)"
                     : $"no read was served within {options.ReadyTimeout.TotalSeconds:0}s (last: {problem})";
                 Say($"[local] the cluster did not come up: {why}");
-                return await StopChildrenAsync(_children.All(c => c.HasExited) ? SiloExitCodes.StartFailed : SiloExitCodes.NotReady);
+                return await StopChildrenAsync(allDown ? SiloExitCodes.StartFailed : SiloExitCodes.NotReady);
             }
             PrintBanner(clock.Elapsed);
             await WaitForStopOrAllExitedAsync(stop);
@@ -56,7 +63,7 @@ public sealed class LocalCluster(LocalClusterOptions options)
         }
         finally
         {
-            foreach (ChildSilo child in _children)
+            foreach (SupervisedSilo child in _children)
             {
                 child.Dispose();
             }
@@ -107,7 +114,7 @@ public sealed class LocalCluster(LocalClusterOptions options)
                 $"--{SiloHostFactory.RaftSectionName}:ReplicaCount={options.Silos}",
                 .. options.ExtraArguments,
             ];
-            ChildSilo child = ChildSilo.Start(name, self, arguments, Say);
+            SupervisedSilo child = SupervisedSilo.Start(name, () => ChildSilo.Start(name, self, arguments, Say), Say, RestartPolicy);
             _children.Add(child);
             Say($"[local] started {name} (pid {child.ProcessId}, silo port {options.BaseSiloPort + i - 1}, gateway port {options.BaseGatewayPort + i - 1})");
         }
@@ -129,7 +136,8 @@ public sealed class LocalCluster(LocalClusterOptions options)
 
     private async Task WaitForStopOrAllExitedAsync(CancellationToken stop)
     {
-        var pending = _children.ToDictionary(c => c.Exited, c => c);
+        // Completion means given up: a supervised silo only completes on its own by giving up.
+        var pending = _children.ToDictionary(c => c.Completion, c => c);
         Task stopped = Task.Delay(Timeout.Infinite, stop);
         while (pending.Count > 0)
         {
@@ -138,29 +146,30 @@ public sealed class LocalCluster(LocalClusterOptions options)
             {
                 return;
             }
-            ChildSilo child = pending[finished];
+            SupervisedSilo child = pending[finished];
             pending.Remove(finished);
-            Say($"[local] {child.Name} exited unexpectedly with code {child.ExitCode}; the others keep serving while a majority is up. "
-                + $"Restart the whole local cluster to bring it back.");
+            int up = pending.Count;
+            Say($"[local] {child.Name} stays down; {up} of {_children.Count} silos are still supervised"
+                + (up * 2 > _children.Count ? " (a majority: the cluster keeps serving)." : " (no majority: the cluster cannot serve)."));
         }
-        Say("[local] every silo has exited");
+        Say("[local] every silo is down and given up; stopping");
     }
 
     private async Task<int> StopChildrenAsync(int exitCode)
     {
-        List<ChildSilo> running = [.. _children.Where(c => !c.HasExited)];
+        List<SupervisedSilo> running = [.. _children.Where(c => c.IsRunning)];
         if (running.Count > 0)
         {
             Say($"[local] stopping {string.Join(", ", running.Select(c => c.Name))}");
         }
-        foreach (ChildSilo child in running)
+        foreach (SupervisedSilo child in _children)
         {
             child.RequestStop();
         }
-        Task all = Task.WhenAll(running.Select(c => c.Exited));
+        Task all = Task.WhenAll(_children.Select(c => c.Completion));
         if (await Task.WhenAny(all, Task.Delay(GracefulStopTimeout)) != all)
         {
-            foreach (ChildSilo child in running.Where(c => !c.HasExited))
+            foreach (SupervisedSilo child in running.Where(c => c.IsRunning))
             {
                 Say($"[local] {child.Name} did not stop within {GracefulStopTimeout.TotalSeconds:0}s; killing it");
                 child.Kill();

@@ -67,7 +67,7 @@ internal sealed class BackendCluster : IAsyncDisposable
             {
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (_clusterId, _clusterId));
                 silo.Configure<SiloOptions>(o => o.SiloName = name);
-                silo.Configure<ClusterMembershipOptions>(FastMembership.Apply);
+                silo.Configure<ClusterMembershipOptions>(MembershipDefaults.ApplyFastDetection);
                 silo.ConfigureEndpoints(IPAddress.Loopback, _ports[2 * (number - 1)], _ports[2 * (number - 1) + 1]);
                 if (_backend == StorageBackend.Postgres)
                 {

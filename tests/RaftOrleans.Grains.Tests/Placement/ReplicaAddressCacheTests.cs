@@ -48,6 +48,22 @@ public sealed class ReplicaAddressCacheTests
     }
 
     [Fact]
+    public void A_silo_restarted_on_another_address_is_used_while_its_old_incarnation_is_still_listed_active()
+    {
+        // A rescheduled pod joins on a new address before the stall-tolerant membership declares
+        // its old incarnation dead (about 20 s): both are Active under one name for a while.
+        var moved = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11113), 3);
+        var membership = new FakeMembership((Silo1, SiloStatus.Active, "silo1"), (moved, SiloStatus.Active, "silo2"), (Silo2, SiloStatus.Active, "silo2"));
+        var cache = Create(membership);
+        Assert.True(cache.LookUp(ReplicaId("default/2"), out var address, out _));
+        Assert.Equal(moved, address.SiloAddress);
+
+        membership.Set((Silo1, SiloStatus.Active, "silo1"), (Silo2, SiloStatus.Active, "silo2"), (moved, SiloStatus.Active, "silo2"));
+        Assert.True(cache.LookUp(ReplicaId("default/2"), out address, out _));
+        Assert.Equal(moved, address.SiloAddress);
+    }
+
+    [Fact]
     public void Removing_or_adding_a_replica_entry_changes_nothing_while_other_grains_use_a_normal_cache()
     {
         var membership = new FakeMembership((Silo1, SiloStatus.Active, "silo1"), (Silo2, SiloStatus.Active, "silo2"));
