@@ -7,9 +7,9 @@
 #   bench/stall.sh --trials 2 --cycles 3    a short run (any raftkv-bench stall option is passed on)
 #
 # Settings (environment): RESULTS (folder; default bench/results/stall-<time>), BASE_PORT (default 43000:
-# silos 43111.., gateways 43001..), NO_BUILD=1 (use the built binaries), MEMBERSHIP=defaults (run the
-# silos with their own membership settings; by default this script passes the stall-tolerant ones
-# below, unless RAFTKV_Membership__* is already set in the environment).
+# silos 43111.., gateways 43001..), NO_BUILD=1 (use the built binaries). The silos run with their own
+# (stall-tolerant) membership defaults; RAFTKV_Membership__* variables in the environment override them
+# and are recorded in $RESULTS/membership.env.
 # Every silo started here is stopped on exit, Ctrl+C included.
 set -euo pipefail
 
@@ -27,12 +27,6 @@ export BENCH_SILO_PORT=$((base + 111)) BENCH_GATEWAY_PORT=$((base + 1))
 bench_bin="$root/bench/RaftOrleans.Bench/bin/Release/net10.0/raftkv-bench"
 mkdir -p "$BENCH_PIDS" "$BENCH_RAFT_DATA"
 
-if [[ "${MEMBERSHIP:-tolerant}" != defaults ]] && ! env | grep -q '^RAFTKV_Membership__'; then
-  # A silo stalled for 15 s is not declared dead: five missed 5 s probes (25 s) before a vote.
-  export RAFTKV_Membership__ProbeTimeout=00:00:05 RAFTKV_Membership__MaxProbeTimeout=00:00:10 \
-    RAFTKV_Membership__NumMissedProbesLimit=5 RAFTKV_Membership__NumVotesForDeathDeclaration=2 \
-    RAFTKV_Membership__IAmAliveTablePublishTimeout=00:00:10 RAFTKV_Membership__TableRefreshTimeout=00:00:02
-fi
 env | grep '^RAFTKV_Membership__' | sort >"$results/membership.env" || true
 
 stop_silos() {

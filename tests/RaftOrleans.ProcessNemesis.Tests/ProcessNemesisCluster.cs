@@ -8,8 +8,8 @@ namespace RaftOrleans.ProcessNemesis.Tests;
 
 /// <summary>
 /// Three real <c>raftkv-silo run</c> processes on free loopback ports and a fresh data directory,
-/// each with the storage-stall test hook pointed at its own control file, and one .NET client per
-/// gateway. It remembers the process id each silo was started with, so a silo that died on its own
+/// each with the storage-stall test hook pointed at its own control file and the silo's own
+/// (stall-tolerant) membership defaults, and one .NET client per gateway. It remembers the process id each silo was started with, so a silo that died on its own
 /// (a death declaration, a crash) is told apart from one the nemesis killed. Dispose kills every
 /// process and deletes the directory.
 /// </summary>
@@ -17,21 +17,6 @@ public sealed class ProcessNemesisCluster : IAsyncDisposable
 {
     /// <summary>Orleans cluster and service id of the silos (the silo's defaults).</summary>
     public const string ClusterId = "raftkv";
-
-    /// <summary>
-    /// Membership that tolerates a silo stalled for 15 s without declaring it dead: five missed 5 s
-    /// probes (25 s) before a vote. Passed explicitly so the nemesis exercises the tolerant setting
-    /// whatever the silo's own defaults are; Raft fails over on its own election timers meanwhile.
-    /// </summary>
-    public static readonly IReadOnlyList<string> TolerantMembership =
-    [
-        "--Membership:ProbeTimeout=00:00:05",
-        "--Membership:MaxProbeTimeout=00:00:10",
-        "--Membership:NumMissedProbesLimit=5",
-        "--Membership:NumVotesForDeathDeclaration=2",
-        "--Membership:IAmAliveTablePublishTimeout=00:00:10",
-        "--Membership:TableRefreshTimeout=00:00:02",
-    ];
 
     /// <summary>How long a client call may take before it is given up (it then counts as indeterminate).</summary>
     public static readonly TimeSpan ClientResponseTimeout = TimeSpan.FromSeconds(5);
@@ -66,7 +51,7 @@ public sealed class ProcessNemesisCluster : IAsyncDisposable
         var ports = FreePorts.Take(6);
         var silos = Enumerable.Range(1, 3)
             .Select(i => new SiloProcess(i, ports[i - 1], ports[3 + i - 1], data,
-                [.. TolerantMembership, $"--Faults:StorageStallFile={Path.Combine(data, $"silo{i}.stall")}"]))
+                [$"--Faults:StorageStallFile={Path.Combine(data, $"silo{i}.stall")}"]))
             .ToList();
         var cluster = new ProcessNemesisCluster(data, silos);
         try
