@@ -5,6 +5,7 @@ using RaftOrleans.Bench.Failover;
 using RaftOrleans.Bench.Load;
 using RaftOrleans.Bench.Report;
 using RaftOrleans.Bench.Results;
+using RaftOrleans.Bench.Stall;
 using RaftOrleans.Bench.Targets;
 
 namespace RaftOrleans.Bench.Cli;
@@ -90,6 +91,7 @@ public sealed class BenchCommandLine
         _root.Subcommands.Add(wait);
         _root.Subcommands.Add(report);
         new SoakCommands().AddTo(_root);
+        _root.Subcommands.Add(new StallCommand().Build(Guard));
     }
 
     /// <summary>Parses and runs; returns the exit code.</summary>

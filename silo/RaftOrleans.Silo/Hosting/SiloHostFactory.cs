@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Orleans.Configuration;
 using RaftOrleans.Grains.AdoNet;
+using RaftOrleans.Grains.Faults;
 using RaftOrleans.Grains.Hosting;
 
 namespace RaftOrleans.Silo.Hosting;
@@ -139,7 +140,16 @@ public static class SiloHostFactory
             {
                 silo.AddRaftSqliteGrainStorage(raftOptions.StorageProviderName, options.RaftDatabasePath, DeleteOnClear);
             }
-            silo.AddRaftKeyValue(o => raftSection.Bind(o));
+            // Test hook (docs/nemesis.md): stalls storage writes while a control file exists; off unless configured.
+            var stallFile = configuration[StorageStallHostingExtensions.ConfigurationKey];
+            var replicaStorage = string.IsNullOrWhiteSpace(stallFile)
+                ? raftOptions.StorageProviderName
+                : silo.AddRaftStorageStallHook(raftOptions.StorageProviderName, stallFile);
+            silo.AddRaftKeyValue(o =>
+            {
+                raftSection.Bind(o);
+                o.StorageProviderName = replicaStorage;
+            });
         });
         return builder.Build();
     }

@@ -1,7 +1,9 @@
 using RaftOrleans.Grains;
+using RaftOrleans.Testing.Checks;
 using RaftOrleans.Testing.Cluster;
 using RaftOrleans.Testing.History;
 using RaftOrleans.Testing.Linearizability;
+using RaftOrleans.Testing.Workload;
 
 namespace RaftOrleans.Nemesis.Tests.Checks;
 
@@ -47,42 +49,7 @@ public static class EndOfRun
             result.Explanation.Split('\n')[0].TrimEnd());
     }
 
-    /// <summary>Reads every key through the gateway (linearizable), recording each read in the history;
-    /// retries a read that gets no answer. Returns each key's final value (null = absent).</summary>
-    public static async Task<Dictionary<string, string?>> FinalReadsAsync(RaftTestCluster cluster, HistoryRecorder recorder, IReadOnlyList<string> keys, TimeSpan clientDeadline, List<string> failures)
-    {
-        var finals = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var process = 1_000_000;
-        foreach (var key in keys)
-        {
-            for (var attempt = 1; ; attempt++)
-            {
-                var handle = recorder.Invoke(process, HistoryOpKind.Get, key);
-                KvResponse? response = null;
-                try
-                {
-                    response = await cluster.Store.GetAsync(key).WaitAsync(clientDeadline);
-                }
-                catch (Exception)
-                {
-                    // No answer: recorded indeterminate below, like any client's.
-                }
-                if (response?.Status is KvStatusCode.Ok or KvStatusCode.NotFound)
-                {
-                    var ok = response.Status == KvStatusCode.Ok;
-                    recorder.Complete(handle, ok ? HistoryOutcome.Ok : HistoryOutcome.NotFound, ok ? response.Value : null);
-                    finals[key] = ok ? response.Value : null;
-                    break;
-                }
-                recorder.MarkIndeterminate(handle);
-                process++;
-                if (attempt == 5)
-                {
-                    failures.Add($"final read of {key} got no answer in {attempt} attempts (last: {response?.Status} {response?.Message})");
-                    break;
-                }
-            }
-        }
-        return finals;
-    }
+    /// <summary>Reads every key through the gateway (see <see cref="FinalReads.ReadAllAsync"/>).</summary>
+    public static Task<Dictionary<string, string?>> FinalReadsAsync(RaftTestCluster cluster, HistoryRecorder recorder, IReadOnlyList<string> keys, TimeSpan clientDeadline, List<string> failures)
+        => FinalReads.ReadAllAsync(() => cluster.Store, recorder, keys, clientDeadline, failures);
 }

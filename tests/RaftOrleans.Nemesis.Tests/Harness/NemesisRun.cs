@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using RaftOrleans.Nemesis.Tests.Checks;
 using RaftOrleans.Nemesis.Tests.Faults;
-using RaftOrleans.Nemesis.Tests.Workload;
+using RaftOrleans.Testing.Workload;
 using RaftOrleans.Testing.Cluster;
 using RaftOrleans.Testing.History;
 

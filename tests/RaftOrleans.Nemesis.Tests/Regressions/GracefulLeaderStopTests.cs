@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using RaftOrleans.Nemesis.Tests.Harness;
-using RaftOrleans.Nemesis.Tests.Workload;
+using RaftOrleans.Testing.Workload;
 using RaftOrleans.Testing.Cluster;
 using RaftOrleans.Testing.History;
 using RaftOrleans.Testing.Linearizability;

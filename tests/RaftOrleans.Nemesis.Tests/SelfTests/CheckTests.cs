@@ -1,6 +1,7 @@
 using RaftOrleans.Consensus;
 using RaftOrleans.Grains;
 using RaftOrleans.Nemesis.Tests.Checks;
+using RaftOrleans.Testing.Checks;
 using RaftOrleans.Testing.Cluster;
 using RaftOrleans.Testing.History;
 using Xunit;

@@ -1,7 +1,7 @@
 using RaftOrleans.Grains;
 using RaftOrleans.Testing.History;
 
-namespace RaftOrleans.Nemesis.Tests.Workload;
+namespace RaftOrleans.Testing.Workload;
 
 /// <summary>Several <see cref="WorkloadClient"/>s running at once, started and stopped together.</summary>
 public sealed class ClientWorkload

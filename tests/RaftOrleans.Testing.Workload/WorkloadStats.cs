@@ -1,7 +1,7 @@
 using System.Text;
 using RaftOrleans.Testing.History;
 
-namespace RaftOrleans.Nemesis.Tests.Workload;
+namespace RaftOrleans.Testing.Workload;
 
 /// <summary>Counts of what the clients saw, for the run report. Thread-safe.</summary>
 public sealed class WorkloadStats

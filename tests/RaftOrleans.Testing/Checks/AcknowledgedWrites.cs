@@ -1,6 +1,6 @@
 using RaftOrleans.Testing.History;
 
-namespace RaftOrleans.Nemesis.Tests.Checks;
+namespace RaftOrleans.Testing.Checks;
 
 /// <summary>
 /// Jepsen's "lost acknowledged writes", asked directly of the final state: every write a client

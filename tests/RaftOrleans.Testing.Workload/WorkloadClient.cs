@@ -2,7 +2,7 @@ using System.Globalization;
 using RaftOrleans.Grains;
 using RaftOrleans.Testing.History;
 
-namespace RaftOrleans.Nemesis.Tests.Workload;
+namespace RaftOrleans.Testing.Workload;
 
 /// <summary>
 /// One client: operations one at a time, back to back, through the real gateway
