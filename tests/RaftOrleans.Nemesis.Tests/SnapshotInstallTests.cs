@@ -3,7 +3,7 @@ using System.Globalization;
 using RaftOrleans.Grains;
 using RaftOrleans.Nemesis.Tests.Checks;
 using RaftOrleans.Nemesis.Tests.Harness;
-using RaftOrleans.Nemesis.Tests.Workload;
+using RaftOrleans.Testing.Workload;
 using RaftOrleans.Testing.Cluster;
 using RaftOrleans.Testing.History;
 using Xunit;
