@@ -14,7 +14,7 @@ internal sealed class IncomingSnapshot
             throw new ArgumentOutOfRangeException(nameof(first), $"Snapshot size {first.TotalBytes} is not a valid size.");
         From = first.From;
         LeaderTerm = first.Term;
-        Metadata = new SnapshotMetadata(first.Index, first.LogTerm, first.Voters.ToArray());
+        Metadata = new SnapshotMetadata(first.Index, first.LogTerm, first.Voters.ToArray()) { Incarnations = first.Incarnations.ToArray() };
         buffer = new byte[first.TotalBytes];
     }
 

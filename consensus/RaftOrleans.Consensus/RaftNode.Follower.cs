@@ -66,6 +66,7 @@ public sealed partial class RaftNode
         if (prevMatches)
         {
             var lastNew = log.AppendAfter(m.Index, m.Commit, m.Entries);
+            RefreshConfigurationAfterAppend(m.Entries);
             Send(new Message { Type = MessageType.AppendResponse, From = Id, To = m.From, Term = Term, Index = lastNew });
             return;
         }

@@ -111,7 +111,10 @@ internal sealed class Simulation : IClientHost, INemesisHost
             Crashes = sim._nemesis.Crashes,
             Partitions = sim._nemesis.Partitions,
             Pauses = sim._nemesis.Pauses,
-            Converged = sim._replicas.All(r => r.IsUp) && sim._replicas.Select(r => r.Machine!.AppliedIndex).Distinct().Count() == 1,
+            Wipes = sim._nemesis.Wipes,
+            // A wiped replica is excluded for good (until remove + add), so it need not catch up.
+            Converged = sim._replicas.All(r => r.IsUp)
+                && sim._replicas.Where(r => !r.IsExcluded).Select(r => r.Machine!.AppliedIndex).Distinct().Count() == 1,
             Linearizability = verdict,
             Invariant = invariant,
             Violation = violation,

@@ -23,6 +23,8 @@ internal sealed record SimulationOutcome
     public required int Crashes { get; init; }
     /// <summary>Pauses caused by the nemesis.</summary>
     public required int Pauses { get; init; }
+    /// <summary>Disks wiped by the nemesis.</summary>
+    public int Wipes { get; init; }
     /// <summary>Partitions started.</summary>
     public required int Partitions { get; init; }
     /// <summary>The linearizability verdict (Undecided when the search ran out of budget), or null
