@@ -28,6 +28,12 @@ public sealed record ReplicaStatus
     [Id(10)] public long EntriesPersisted { get; init; }
     /// <summary>When this activation of the replica started (UTC): a change means the replica was re-activated.</summary>
     [Id(11)] public DateTimeOffset ActivatedAt { get; init; }
+    /// <summary>First index the log holds (above 1 once compacted).</summary>
+    [Id(12)] public long FirstIndex { get; init; }
+    /// <summary>Applied index the durable state-machine snapshot reaches (0 = none yet).</summary>
+    [Id(13)] public long SnapshotIndex { get; init; }
+    /// <summary>Snapshots installed from a leader since activation.</summary>
+    [Id(14)] public long SnapshotsInstalled { get; init; }
 }
 
 /// <summary>The status of every replica of one group.</summary>

@@ -47,6 +47,9 @@ internal sealed class ByteWriter(int initialCapacity = 64)
         _length += written;
     }
 
+    /// <summary>Bytes written so far.</summary>
+    public int Length => _length;
+
     public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
 
     private void Ensure(int extra)

@@ -33,19 +33,7 @@ public sealed partial class KeyValueStateMachine
         foreach (ClientSession session in _sessions.Values.OrderBy(s => s.ClientId))
         {
             writer.WriteVarInt(session.ClientId);
-            writer.WriteVarInt(session.AckedBelow);
-            writer.WriteVarInt(session.LastIndex);
-            writer.WriteVarUInt((ulong)session.Results.Count);
-            foreach ((long sequence, KvResult result) in session.Results)
-            {
-                writer.WriteVarInt(sequence);
-                writer.WriteByte((byte)result.Status);
-                ResultParts parts = (result.Value is null ? 0 : ResultParts.Value) | (result.Message is null ? 0 : ResultParts.Message);
-                writer.WriteByte((byte)parts);
-                if (result.Value is not null) writer.WriteString(result.Value, "value");
-                writer.WriteVarInt(result.Revision);
-                if (result.Message is not null) writer.WriteString(result.Message, "message");
-            }
+            WriteSessionBody(writer, session);
         }
         return writer.ToArray();
     }
@@ -73,17 +61,41 @@ public sealed partial class KeyValueStateMachine
         ulong sessionCount = ReadCount(ref reader, "session count");
         for (ulong i = 0; i < sessionCount; i++)
         {
-            if (!reader.TryReadVarInt(out long clientId) || !reader.TryReadVarInt(out long ackedBelow) || !reader.TryReadVarInt(out long lastIndex))
-                throw Corrupt($"session {i} is truncated");
-            var session = new ClientSession(clientId) { AckedBelow = ackedBelow, LastIndex = lastIndex };
-            ulong resultCount = ReadCount(ref reader, "result count");
-            for (ulong r = 0; r < resultCount; r++)
-                session.Results[ReadSequence(ref reader)] = ReadResult(ref reader);
+            if (!reader.TryReadVarInt(out long clientId)) throw Corrupt($"session {i} is truncated");
+            ClientSession session = ReadSessionBody(ref reader, clientId);
             if (!machine._sessions.TryAdd(clientId, session)) throw Corrupt($"client {clientId} appears twice");
-            machine._sessionsByActivity.Add((lastIndex, clientId));
+            machine._sessionsByActivity.Add((session.LastIndex, clientId));
         }
         if (reader.Remaining != 0) throw Corrupt($"{reader.Remaining} unexpected trailing bytes");
         return machine;
+    }
+
+    private static void WriteSessionBody(ByteWriter writer, ClientSession session)
+    {
+        writer.WriteVarInt(session.AckedBelow);
+        writer.WriteVarInt(session.LastIndex);
+        writer.WriteVarUInt((ulong)session.Results.Count);
+        foreach ((long sequence, KvResult result) in session.Results)
+        {
+            writer.WriteVarInt(sequence);
+            writer.WriteByte((byte)result.Status);
+            ResultParts parts = (result.Value is null ? 0 : ResultParts.Value) | (result.Message is null ? 0 : ResultParts.Message);
+            writer.WriteByte((byte)parts);
+            if (result.Value is not null) writer.WriteString(result.Value, "value");
+            writer.WriteVarInt(result.Revision);
+            if (result.Message is not null) writer.WriteString(result.Message, "message");
+        }
+    }
+
+    private static ClientSession ReadSessionBody(ref ByteReader reader, long clientId)
+    {
+        if (!reader.TryReadVarInt(out long ackedBelow) || !reader.TryReadVarInt(out long lastIndex))
+            throw Corrupt($"session of client {clientId} is truncated");
+        var session = new ClientSession(clientId) { AckedBelow = ackedBelow, LastIndex = lastIndex };
+        ulong resultCount = ReadCount(ref reader, "result count");
+        for (ulong r = 0; r < resultCount; r++)
+            session.Results[ReadSequence(ref reader)] = ReadResult(ref reader);
+        return session;
     }
 
     /// <summary>A deterministic hash of the whole state (data, sessions, applied index). Replicas that

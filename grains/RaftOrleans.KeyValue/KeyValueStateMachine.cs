@@ -109,6 +109,7 @@ public sealed partial class KeyValueStateMachine
             (long _, long idlest) = _sessionsByActivity.Min;
             _sessionsByActivity.Remove(_sessionsByActivity.Min);
             _sessions.Remove(idlest);
+            _changedSessions.Add(idlest);
         }
         var session = new ClientSession(clientId);
         _sessions.Add(clientId, session);
@@ -121,6 +122,8 @@ public sealed partial class KeyValueStateMachine
         _sessionsByActivity.Remove((session.LastIndex, session.ClientId));
         session.LastIndex = index;
         _sessionsByActivity.Add((index, session.ClientId));
+        // Every change to a session (new result, acknowledgement) ends with a touch.
+        _changedSessions.Add(session.ClientId);
     }
 
     private KvResult Execute(KvCommand command, long index)
@@ -129,11 +132,12 @@ public sealed partial class KeyValueStateMachine
         {
             case KvOp.Put:
                 _data[command.Key] = new StoredValue(command.Value!, index);
+                _changedKeys.Add(command.Key);
                 return new KvResult(KvStatus.Ok, command.Value, index);
             case KvOp.Delete:
-                return _data.Remove(command.Key, out StoredValue deleted)
-                    ? new KvResult(KvStatus.Ok, deleted.Value, index)
-                    : KvResult.NotFound;
+                if (!_data.Remove(command.Key, out StoredValue deleted)) return KvResult.NotFound;
+                _changedKeys.Add(command.Key);
+                return new KvResult(KvStatus.Ok, deleted.Value, index);
             case KvOp.Cas:
                 bool exists = _data.TryGetValue(command.Key, out StoredValue current);
                 bool holds = command.MustNotExist ? !exists
@@ -142,6 +146,7 @@ public sealed partial class KeyValueStateMachine
                 if (!holds)
                     return exists ? new KvResult(KvStatus.CasConflict, current.Value, current.Revision) : new KvResult(KvStatus.CasConflict, null, 0);
                 _data[command.Key] = new StoredValue(command.Value!, index);
+                _changedKeys.Add(command.Key);
                 return new KvResult(KvStatus.Ok, command.Value, index);
             default:
                 // Unreachable after validation; kept so a new op added without a case fails safe.

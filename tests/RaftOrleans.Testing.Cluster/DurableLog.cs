@@ -13,9 +13,14 @@ namespace RaftOrleans.Testing.Cluster;
 /// <param name="Replica">The replica index.</param>
 /// <param name="Term">Durable current term.</param>
 /// <param name="Commit">Durable commit index.</param>
-/// <param name="Entries">Every durable entry, in index order from 1.</param>
+/// <param name="Entries">Every durable entry, in index order from <see cref="FirstIndex"/>.</param>
 public sealed record DurableLog(int Replica, long Term, long Commit, IReadOnlyList<RaftEntryData> Entries)
 {
+    /// <summary>Index of <c>Entries[0]</c>: 1, or one past the compaction point of a compacted log.</summary>
+    public long FirstIndex { get; init; } = 1;
+
+    private RaftEntryData At(long index) => Entries[(int)(index - FirstIndex)];
+
     // The row names ReplicaLogStore (grains/RaftOrleans.Grains/Replica) writes. If they drift, a
     // replica with entries reads as having none, and the log comparison fails loudly.
     private const string HeadName = "raftkv.head";
@@ -29,18 +34,20 @@ public sealed record DurableLog(int Replica, long Term, long Commit, IReadOnlyLi
         await storage.ReadStateAsync(HeadName, replicaGrain, head);
         var state = head.State ?? new ReplicaHeadState();
         var entries = new List<RaftEntryData>();
-        for (var n = 0; n < state.SealedChunks; n++)
+        // Chunks below FirstChunk and entries at or below the compaction point are compacted away.
+        for (var n = state.FirstChunk; n < state.SealedChunks; n++)
         {
             var chunk = new GrainState<LogChunkState>(new LogChunkState());
             await storage.ReadStateAsync(ChunkName(n), replicaGrain, chunk);
-            entries.AddRange(chunk.State?.Entries ?? throw new InvalidOperationException($"replica {replica}: sealed chunk {n} is missing"));
+            entries.AddRange((chunk.State?.Entries ?? throw new InvalidOperationException($"replica {replica}: sealed chunk {n} is missing")).Where(e => e.Index > state.CompactIndex));
         }
-        entries.AddRange(state.Tail);
+        entries.AddRange(state.Tail.Where(e => e.Index > state.CompactIndex));
+        var first = state.CompactIndex + 1;
         for (var i = 0; i < entries.Count; i++)
         {
-            if (entries[i].Index != i + 1) throw new InvalidOperationException($"replica {replica}: durable entry at position {i} has index {entries[i].Index}");
+            if (entries[i].Index != first + i) throw new InvalidOperationException($"replica {replica}: durable entry at position {i} has index {entries[i].Index}, expected {first + i}");
         }
-        return new DurableLog(replica, state.Term, state.Commit, entries);
+        return new DurableLog(replica, state.Term, state.Commit, entries) { FirstIndex = first };
     }
 
     /// <summary>
@@ -58,21 +65,25 @@ public sealed record DurableLog(int Replica, long Term, long Commit, IReadOnlyLi
             {
                 var (x, y) = (logs[a], logs[b]);
                 var committed = Math.Min(x.Commit, y.Commit);
-                var common = Math.Min(x.Entries.Count, y.Entries.Count);
-                if (committed > common)
+                var xLast = x.FirstIndex + x.Entries.Count - 1;
+                var yLast = y.FirstIndex + y.Entries.Count - 1;
+                var lastCommon = Math.Min(xLast, yLast);
+                if (committed > lastCommon)
                 {
-                    problems.Add($"replicas {x.Replica} and {y.Replica}: commit {committed} but only {common} entries in common");
+                    problems.Add($"replicas {x.Replica} and {y.Replica}: commit {committed} but entries in common only up to {lastCommon}");
                 }
+                // Compared over the indexes both still hold (a compacted prefix was committed and applied).
+                var from = Math.Max(x.FirstIndex, y.FirstIndex);
                 // Log matching: the same term at an index means identical logs up to that index.
-                var matchedThrough = 0L;
-                for (var i = 0; i < common; i++)
+                var matchedThrough = from - 1;
+                for (var i = from; i <= lastCommon; i++)
                 {
-                    if (x.Entries[i].Term == y.Entries[i].Term) matchedThrough = i + 1;
+                    if (x.At(i).Term == y.At(i).Term) matchedThrough = i;
                 }
-                var mustAgreeThrough = Math.Max(matchedThrough, Math.Min(committed, common));
-                for (var i = 0; i < mustAgreeThrough; i++)
+                var mustAgreeThrough = Math.Max(matchedThrough, Math.Min(committed, lastCommon));
+                for (var i = from; i <= mustAgreeThrough; i++)
                 {
-                    var (ex, ey) = (x.Entries[i], y.Entries[i]);
+                    var (ex, ey) = (x.At(i), y.At(i));
                     if (ex.Term == ey.Term && ex.Type == ey.Type && ex.Data.AsSpan().SequenceEqual(ey.Data)) continue;
                     problems.Add(ex.Index <= committed
                         ? $"index {ex.Index} is committed on replicas {x.Replica} and {y.Replica} with different entries: term {ex.Term} ({ex.Data.Length} bytes) vs term {ey.Term} ({ey.Data.Length} bytes)"

@@ -34,4 +34,13 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Warning, "Dropped a malformed Raft message batch for {Replica}: {Reason}")]
     public static partial void BadMessage(ILogger logger, string replica, string reason);
+
+    [LoggerMessage(60, LogLevel.Debug, "Replica {Replica}: snapshot at {AppliedIndex} written ({Bytes} bytes in {Parts} delta rows, {ElapsedMs:0} ms; base generation {Generation})")]
+    public static partial void SnapshotWritten(ILogger logger, string replica, long appliedIndex, long bytes, int parts, double elapsedMs, int generation);
+
+    [LoggerMessage(61, LogLevel.Debug, "Replica {Replica}: log compacted to {Index} (first index {FirstIndex})")]
+    public static partial void LogCompacted(ILogger logger, string replica, long index, long firstIndex);
+
+    [LoggerMessage(62, LogLevel.Information, "Replica {Replica}: installed a snapshot at index {Index} term {Term} ({Bytes} bytes) in {ElapsedMs:0} ms")]
+    public static partial void SnapshotInstalled(ILogger logger, string replica, long index, long term, int bytes, double elapsedMs);
 }

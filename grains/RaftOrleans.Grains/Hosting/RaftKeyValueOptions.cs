@@ -61,8 +61,28 @@ public sealed class RaftKeyValueOptions
     /// </summary>
     public int LogChunkEntries { get; set; } = 64;
 
-    /// <summary>Applied entries between state-machine snapshots written to storage. Default 1000.</summary>
-    public int SnapshotEveryEntries { get; set; } = 1000;
+    /// <summary>
+    /// Applied entries between state-machine snapshots. A snapshot writes only the keys and sessions
+    /// changed since the previous one (a delta, in the background: the pump never waits for it), and
+    /// once it is durable the log behind it is compacted down to <see cref="TrailingEntries"/>. So this
+    /// bounds the log held in memory and read at restart (at most this plus the trailing entries).
+    /// Default 10,000, etcd's default snapshot count.
+    /// </summary>
+    public int SnapshotEveryEntries { get; set; } = 10_000;
+
+    /// <summary>
+    /// Log entries kept behind a durable snapshot when the log is compacted, so a follower that lags by
+    /// less than this still catches up with plain appends instead of a snapshot install (hashicorp/raft's
+    /// TrailingLogs). Default 5,000 (etcd keeps 5,000 too).
+    /// </summary>
+    public int TrailingEntries { get; set; } = 5_000;
+
+    /// <summary>
+    /// Upper bound on the size of one state-machine snapshot row (a base part or a delta part; one
+    /// key larger than this gets a row of its own), so SQLite and PostgreSQL rows stay small enough
+    /// to read and write in one go. Default 1 MiB; at most 4 MiB.
+    /// </summary>
+    public int SnapshotPartBytes { get; set; } = 1 << 20;
 
     /// <summary>Period of the reminder that re-activates a replica after its silo restarts. Default 1 min.</summary>
     public TimeSpan WakeReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);

@@ -14,7 +14,6 @@ internal sealed partial class RaftReplicaGrain
     private int _pendingTicks;
     private int _transferTarget;
     private bool _pumping;
-    private long _lastSnapshotIndex;
     private StateRole _lastRole = StateRole.Follower;
 
     /// <summary>Starts the pump unless it is already running; it drains everything queued.</summary>
@@ -37,7 +36,10 @@ internal sealed partial class RaftReplicaGrain
                 var ready = _node.GetReady();
                 _metrics.ReadyBatches.Add(1);
 
-                // 0. A leader's appends and heartbeats may leave first, so the followers' disk writes
+                // 0. A snapshot from the leader is installed durably before anything else (Ready contract).
+                if (ready.Snapshot is { } snapshot) await InstallSnapshotAsync(snapshot);
+
+                // 0b. A leader's appends and heartbeats may leave first, so the followers' disk writes
                 //    overlap the leader's own (Ready.AppendsMayPrecedePersist).
                 if (ready.AppendsMayPrecedePersist) Send(ready.Messages.Where(ready.MayPrecedePersist));
 
@@ -63,10 +65,8 @@ internal sealed partial class RaftReplicaGrain
                 // 4. Advance.
                 _node.Advance(ready);
 
-                if (_stateMachine.AppliedIndex - _lastSnapshotIndex >= _options.SnapshotEveryEntries)
-                {
-                    await SaveSnapshotAsync();
-                }
+                // 5. Compact behind a durable snapshot; start the next snapshot (written in the background).
+                await SnapshotAndCompactAsync();
             }
         }
         catch (InconsistentStateException ex)
@@ -182,14 +182,5 @@ internal sealed partial class RaftReplicaGrain
             }
             _lastRole = soft.Role;
         }
-    }
-
-    private async Task SaveSnapshotAsync()
-    {
-        var applied = _stateMachine.AppliedIndex;
-        var before = _store.Writes;
-        await _store.SaveSnapshotAsync(applied, _stateMachine.Snapshot());
-        _metrics.StorageWrites.Add(_store.Writes - before);
-        _lastSnapshotIndex = applied;
     }
 }

@@ -73,14 +73,15 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
         }
 
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(_options.StorageProviderName);
-        _store = new ReplicaLogStore(storage, this.GetGrainId(), _options.LogChunkEntries);
+        var peers = Enumerable.Range(1, _options.ReplicaCount).ToArray();
+        _store = new ReplicaLogStore(storage, this.GetGrainId(), _options.LogChunkEntries, _options.SnapshotPartBytes, peers);
+        // The head, the snapshot rows and the log after the compaction point; the state machine is
+        // the durable snapshot's, and the committed entries after it are applied again by the pump.
         await _store.LoadAsync();
-        _requests = new AppliedRequests<TaskCompletionSource<ReplicaReply>>(
-            _store.Snapshot.AppliedIndex > 0 ? KeyValueStateMachine.Restore(_store.Snapshot.Data) : new KeyValueStateMachine(),
-            this);
+        _requests = new AppliedRequests<TaskCompletionSource<ReplicaReply>>(_store.LoadedStateMachine, this);
+        _lastSnapshotIndex = _store.DurableSnapshotIndex;
         _limits = new KvLimits { MaxKeyBytes = _options.MaxKeyBytes, MaxValueBytes = _options.MaxValueBytes };
 
-        var peers = Enumerable.Range(1, _options.ReplicaCount).ToArray();
         var config = new RaftConfig
         {
             Id = _key.Index,
@@ -88,7 +89,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
             ElectionTicks = _options.ElectionTicks,
             HeartbeatTicks = _options.HeartbeatTicks,
         };
-        _node = new RaftNode(config, _store.Memory, new Random(), _stateMachine.AppliedIndex);
+        _node = new RaftNode(config, _store.Memory, new Random(), _stateMachine.AppliedIndex, _requests);
         _peers = peers.Where(p => p != _key.Index)
             .ToDictionary(p => p, p => GrainFactory.GetGrain<IRaftReplicaGrain>(new ReplicaKey(_key.Group, p).ToString()));
 
@@ -106,12 +107,12 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     }
 
     /// <inheritdoc />
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _hostStopping.Dispose();
         _timer?.Dispose();
         FailAllWaiters("replica deactivating");
-        return Task.CompletedTask;
+        await AwaitSnapshotWriteAsync();
     }
 
     /// <summary>The reminder only exists to bring the replica back after its silo restarts.</summary>
@@ -244,6 +245,9 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
             StorageWrites = _store.Writes,
             EntriesPersisted = _store.EntriesPersisted,
             ActivatedAt = _activatedAt,
+            FirstIndex = _store.Memory.FirstIndex(),
+            SnapshotIndex = _store.DurableSnapshotIndex,
+            SnapshotsInstalled = _snapshotsInstalled,
         });
     }
 

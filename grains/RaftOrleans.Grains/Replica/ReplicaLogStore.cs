@@ -1,6 +1,8 @@
+using System.Globalization;
 using Orleans.Runtime;
 using Orleans.Storage;
 using RaftOrleans.Consensus;
+using RaftOrleans.KeyValue;
 
 namespace RaftOrleans.Grains.Replica;
 
@@ -8,83 +10,121 @@ namespace RaftOrleans.Grains.Replica;
 /// Durable Raft storage for one replica on a named Orleans <see cref="IGrainStorage"/>, with the
 /// in-memory twin the consensus core reads from. Rows (state names are globally unique):
 /// <list type="bullet">
-/// <item><c>raftkv.head</c>: hard state + unsealed log tail, rewritten once per ready batch;</item>
-/// <item><c>raftkv.log.{n}</c>: sealed chunks of committed entries (variable size), written once each;</item>
-/// <item><c>raftkv.sm</c>: the applied state machine snapshot.</item>
+/// <item><c>raftkv.head</c>: hard state, compaction point + unsealed log tail, rewritten once per ready batch;</item>
+/// <item><c>raftkv.log.{n}</c>: sealed chunks of committed entries (variable size), written once each,
+/// deleted once a durable snapshot covers them;</item>
+/// <item>the state machine snapshot rows of <see cref="ReplicaSnapshotStore"/>.</item>
 /// </list>
 /// Only committed entries are sealed, and committed entries are never truncated, so a conflict
 /// repair only ever rewrites the head row. A chunk is written before the head that stops holding
-/// its entries, so a crash between the two writes loses nothing. An ETag mismatch means a second
-/// activation of this replica exists: the store throws and the replica must stop (fail-stop).
+/// its entries, so a crash between the two writes loses nothing. A compaction writes the head (with
+/// the new compaction point) before deleting the chunks it no longer names. An ETag mismatch means a
+/// second activation of this replica exists: the store throws and the replica must stop (fail-stop).
+/// Activation reads the head, the snapshot rows and only the chunks after the compaction point.
 /// </summary>
 internal sealed class ReplicaLogStore
 {
     private const string HeadName = "raftkv.head";
-    private const string SnapshotName = "raftkv.sm";
-    private readonly IGrainStorage _storage;
-    private readonly GrainId _grainId;
+    private readonly ReplicaRows _rows;
     private readonly int _chunkEntries;
-    private readonly GrainState<ReplicaHeadState> _head = new(new ReplicaHeadState());
-    private readonly GrainState<StateMachineSnapshotState> _snapshot = new(new StateMachineSnapshotState());
+    private readonly IReadOnlyList<int> _voters;
+    private readonly int _maxSessions;
+    private ReplicaHeadState _head = new();
+    private Task _chunkDeletes = Task.CompletedTask;
 
-    public ReplicaLogStore(IGrainStorage storage, GrainId grainId, int chunkEntries)
+    /// <param name="storage">The provider holding this replica's rows.</param>
+    /// <param name="grainId">The replica's id (the rows' key).</param>
+    /// <param name="chunkEntries">Committed head-row entries that make it seal a chunk.</param>
+    /// <param name="snapshotPartBytes">Bound on a snapshot row's size.</param>
+    /// <param name="voters">The group's voters (the configuration recorded with a compaction point).</param>
+    /// <param name="maxSessions">Session limit of a state machine created from nothing.</param>
+    public ReplicaLogStore(IGrainStorage storage, GrainId grainId, int chunkEntries, int snapshotPartBytes = 1 << 20, IReadOnlyList<int>? voters = null, int maxSessions = 10_000)
     {
-        _storage = storage;
-        _grainId = grainId;
+        _rows = new ReplicaRows(storage, grainId);
         _chunkEntries = chunkEntries;
+        _voters = voters ?? [];
+        _maxSessions = maxSessions;
+        Snapshots = new ReplicaSnapshotStore(_rows, snapshotPartBytes);
     }
 
     /// <summary>What is durable, as the consensus core reads it.</summary>
     public MemoryRaftLogStorage Memory { get; private set; } = new();
 
-    /// <summary>The last state machine snapshot loaded or saved (AppliedIndex 0 = none).</summary>
-    public StateMachineSnapshotState Snapshot => _snapshot.State ??= new StateMachineSnapshotState();
+    /// <summary>The state machine snapshot rows.</summary>
+    public ReplicaSnapshotStore Snapshots { get; }
 
-    /// <summary>Storage writes performed (for metrics and tests of group commit).</summary>
-    public long Writes { get; private set; }
+    /// <summary>The state machine rebuilt from the durable snapshot by <see cref="LoadAsync"/> (the
+    /// driver then applies the committed log entries after it).</summary>
+    public KeyValueStateMachine LoadedStateMachine { get; private set; } = new();
+
+    /// <summary>Applied index the durable snapshot reaches (0 = none).</summary>
+    public long DurableSnapshotIndex => Snapshots.Manifest.AppliedIndex;
+
+    /// <summary>Storage writes performed (rows written or deleted).</summary>
+    public long Writes => _rows.Writes;
+
+    /// <summary>Storage reads performed (tests prove activation reads only snapshot + tail).</summary>
+    public long Reads => _rows.Reads;
+
+    /// <summary>Rows deleted (compacted chunks, merged snapshot rows).</summary>
+    public long Deletes => _rows.Deletes;
 
     /// <summary>Entries in the unsealed tail of the head row.</summary>
-    public int TailEntries => _head.State?.Tail.Count ?? 0;
+    public int TailEntries => _head.Tail.Count;
 
     /// <summary>Entries made durable since load.</summary>
     public long EntriesPersisted { get; private set; }
 
-    private static string ChunkName(int n) => $"raftkv.log.{n}";
+    /// <summary>Sealed chunk rows the log still names.</summary>
+    public int LiveChunks => _head.SealedChunks - _head.FirstChunk;
 
-    /// <summary>
-    /// Runs a storage call on the thread pool instead of the grain's turn. Some ADO.NET providers
-    /// (Microsoft.Data.Sqlite) do their I/O, fsync included, synchronously inside the "async" call:
-    /// on the grain scheduler that blocks the replica (and, on 2 cores, the whole silo) for the
-    /// length of a disk flush — measured: 4.5 s turns and spurious elections under load. Awaiting
-    /// it from the pump keeps Raft state changes serialized all the same.
-    /// </summary>
-    private static Task OffScheduler(Func<Task> call) => Task.Run(call);
+    /// <summary>The background deletion of compacted chunks (tests wait for it).</summary>
+    public Task ChunkDeletes => _chunkDeletes;
 
-    /// <summary>Reads the head, every sealed chunk and the snapshot.</summary>
+    internal static string ChunkName(int n) => string.Create(CultureInfo.InvariantCulture, $"raftkv.log.{n}");
+
+    /// <summary>Reads the head, the snapshot rows and the chunks after the compaction point.</summary>
     public async Task LoadAsync()
     {
-        await OffScheduler(() => _storage.ReadStateAsync(HeadName, _grainId, _head));
-        await OffScheduler(() => _storage.ReadStateAsync(SnapshotName, _grainId, _snapshot));
-        // A row that does not exist yet reads as a null state: start empty.
-        var head = _head.State ??= new ReplicaHeadState();
-        _snapshot.State ??= new StateMachineSnapshotState();
+        var head = await _rows.ReadAsync<ReplicaHeadState>(HeadName) ?? new ReplicaHeadState();
+        _head = head;
+        LoadedStateMachine = await Snapshots.LoadAsync(_maxSessions);
         // The commit index is persisted lazily (see SaveAsync); what was applied was committed.
-        if (_snapshot.State.AppliedIndex > head.Commit) head.Commit = _snapshot.State.AppliedIndex;
+        var applied = LoadedStateMachine.AppliedIndex;
+        if (applied > head.Commit) head.Commit = applied;
+
+        // A head row from before compaction existed names every chunk from 0 without their bounds:
+        // read them all once (as that version did) and learn the bounds for the next compaction.
+        var legacy = head.ChunkLastIndex.Count != head.SealedChunks - head.FirstChunk;
+        if (legacy) head.ChunkLastIndex = [];
         var entries = new List<Entry>();
-        for (var n = 0; n < head.SealedChunks; n++)
+        var expected = head.CompactIndex + 1;
+        for (var n = head.FirstChunk; n < head.SealedChunks; n++)
         {
-            var chunk = new GrainState<LogChunkState>(new LogChunkState());
-            await OffScheduler(() => _storage.ReadStateAsync(ChunkName(n), _grainId, chunk));
+            var chunk = await _rows.ReadAsync<LogChunkState>(ChunkName(n));
             // Chunks vary in size (a seal takes every committed tail entry); they must continue the log.
-            var expected = entries.Count == 0 ? 1 : entries[^1].Index + 1;
-            if (chunk.State is not { Entries.Count: > 0 } state || state.Entries[0].Index != expected)
+            // The first live chunk may start at or below the compaction point (it straddles it).
+            if (chunk is not { Entries.Count: > 0 } state
+                || (entries.Count == 0 ? state.Entries[0].Index > expected || state.Entries[^1].Index < expected : state.Entries[0].Index != expected))
             {
-                throw new InvalidOperationException($"Log chunk {n} of {_grainId} is missing or does not start at index {expected}: storage is corrupt.");
+                throw new InvalidOperationException($"Log chunk {n} is missing or does not continue the log at index {expected}: storage is corrupt.");
             }
-            entries.AddRange(state.Entries.Select(e => e.ToEntry()));
+            if (legacy) head.ChunkLastIndex.Add(state.Entries[^1].Index);
+            foreach (var e in state.Entries)
+            {
+                if (e.Index >= expected) entries.Add(e.ToEntry());
+            }
+            expected = state.Entries[^1].Index + 1;
         }
-        entries.AddRange(head.Tail.Select(e => e.ToEntry()));
-        Memory = new MemoryRaftLogStorage(new HardState(head.Term, head.Vote, head.Commit), entries);
+        foreach (var e in head.Tail)
+        {
+            if (e.Index > head.CompactIndex) entries.Add(e.ToEntry());
+        }
+        var point = new SnapshotMetadata(head.CompactIndex, head.CompactTerm, _voters);
+        Memory = new MemoryRaftLogStorage(new HardState(head.Term, head.Vote, head.Commit), point, entries);
+
+        // Chunks a crash left between deletion and the head write that stopped naming them.
+        if (head.ClearedChunksBelow < head.FirstChunk) DeleteCompactedChunks();
     }
 
     /// <summary>
@@ -94,7 +134,7 @@ internal sealed class ReplicaLogStore
     /// </summary>
     public async Task SaveAsync(HardState? hardState, IReadOnlyList<Entry> entries)
     {
-        var head = _head.State ??= new ReplicaHeadState();
+        var head = _head;
         var hs = hardState ?? Memory.HardState;
         if (entries.Count == 0 && hs.Term == head.Term && hs.Vote == head.Vote)
         {
@@ -118,8 +158,7 @@ internal sealed class ReplicaLogStore
         }
 
         await SealCommittedChunksAsync(head);
-        await OffScheduler(() => _storage.WriteStateAsync(HeadName, _grainId, _head));
-        Writes++;
+        await _rows.WriteAsync(HeadName, head);
         // Entries first: the new commit index may cover entries of this very batch.
         if (entries.Count > 0) Memory.Append(entries);
         if (hardState is { } h) Memory.SetHardState(h);
@@ -136,23 +175,122 @@ internal sealed class ReplicaLogStore
         var committed = head.Tail.FindLastIndex(e => e.Index <= head.Commit) + 1; // the tail is in index order
         if (committed >= _chunkEntries)
         {
-            var chunk = new GrainState<LogChunkState>(new LogChunkState { Entries = head.Tail.GetRange(0, committed) });
-            // A chunk row may exist from a crash between this write and the head write: overwrite it.
-            var existing = new GrainState<LogChunkState>(new LogChunkState());
-            await OffScheduler(() => _storage.ReadStateAsync(ChunkName(head.SealedChunks), _grainId, existing));
-            chunk.ETag = existing.ETag;
-            await OffScheduler(() => _storage.WriteStateAsync(ChunkName(head.SealedChunks), _grainId, chunk));
-            Writes++;
+            var chunk = new LogChunkState { Entries = head.Tail.GetRange(0, committed) };
+            // A chunk row may exist from a crash between this write and the head write: the row
+            // helper reads its ETag first and overwrites it.
+            await _rows.WriteAsync(ChunkName(head.SealedChunks), chunk);
             head.Tail.RemoveRange(0, committed);
             head.SealedChunks++;
+            head.ChunkLastIndex.Add(chunk.Entries[^1].Index);
         }
     }
 
-    /// <summary>Saves a state machine snapshot taken at <paramref name="appliedIndex"/>.</summary>
-    public async Task SaveSnapshotAsync(long appliedIndex, byte[] data)
+    /// <summary>
+    /// Compacts the log to <paramref name="index"/> (from <see cref="CompactionPolicy"/>: covered by
+    /// the durable snapshot and applied): the head row records the new compaction point and stops
+    /// naming the chunks wholly at or below it, then those chunk rows are deleted in the background.
+    /// </summary>
+    public async Task CompactAsync(long index)
     {
-        _snapshot.State = new StateMachineSnapshotState { AppliedIndex = appliedIndex, Data = data };
-        await OffScheduler(() => _storage.WriteStateAsync(SnapshotName, _grainId, _snapshot));
-        Writes++;
+        if (index <= _head.CompactIndex) return;
+        if (index > DurableSnapshotIndex)
+        {
+            throw new InvalidOperationException($"Cannot compact to {index}: the durable snapshot only reaches {DurableSnapshotIndex}.");
+        }
+        var term = Memory.Term(index);
+        var head = _head;
+        head.CompactIndex = index;
+        head.CompactTerm = term;
+        head.Commit = Math.Max(head.Commit, Memory.HardState.Commit);
+        var drop = 0;
+        while (drop < head.ChunkLastIndex.Count && head.ChunkLastIndex[drop] <= index) drop++;
+        head.ChunkLastIndex.RemoveRange(0, drop);
+        head.FirstChunk += drop;
+        head.Tail.RemoveAll(e => e.Index <= index);
+        await _rows.WriteAsync(HeadName, head);
+        Memory.Compact(index);
+        if (drop > 0) DeleteCompactedChunks();
+    }
+
+    /// <summary>
+    /// Installs a snapshot received from the leader (Ready.Snapshot), durably, before the batch's
+    /// messages are sent: the state machine is restored from the image and written as a new base
+    /// generation (O(state), once per install), the manifest moves to the snapshot's index, the log
+    /// starts after it (keeping the entries that follow it if the log's entry there has its term),
+    /// and the chunk rows it covers are deleted. Also seeds a fresh data directory from a backup.
+    /// Waits for a snapshot write still in flight (<paramref name="inFlight"/>) first: one writer of
+    /// the manifest at a time.
+    /// </summary>
+    /// <returns>The restored state machine, at the snapshot's index.</returns>
+    public async Task<KeyValueStateMachine> InstallSnapshotAsync(SnapshotImage image, Task? inFlight = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var machine = KeyValueStateMachine.Restore(image.Data.ToArray());
+        await InstallSnapshotAsync(image, machine, inFlight);
+        return machine;
+    }
+
+    /// <summary>
+    /// <see cref="InstallSnapshotAsync(SnapshotImage, Task?)"/> for a state machine the caller already
+    /// restored from <paramref name="image"/> (the replica's apply-and-answer code restores it itself).
+    /// </summary>
+    public async Task InstallSnapshotAsync(SnapshotImage image, KeyValueStateMachine machine, Task? inFlight = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(machine);
+        if (machine.AppliedIndex != image.Metadata.Index)
+        {
+            throw new InvalidDataException($"The snapshot image is at index {machine.AppliedIndex}, its metadata says {image.Metadata.Index}.");
+        }
+        if (inFlight is not null) await inFlight;
+        await Snapshots.WriteBaseAsync(machine, image.Metadata.Term);
+
+        Memory.ApplySnapshot(image.Metadata);
+        var head = _head;
+        head.CompactIndex = image.Metadata.Index;
+        head.CompactTerm = image.Metadata.Term;
+        head.Commit = Math.Max(head.Commit, Memory.HardState.Commit);
+        if (head.Term < image.Metadata.Term)
+        {
+            // Only when seeding a fresh replica from a backup: a follower's term is at least its
+            // leader's. A term is never below the last entry's term; a new term has no vote.
+            head.Term = image.Metadata.Term;
+            head.Vote = 0;
+        }
+        // What the log keeps after the snapshot (possibly nothing) goes to the head row; every chunk
+        // becomes garbage. The kept suffix is short: a follower needs a snapshot because it is behind.
+        head.Tail = [.. Memory.LastIndex() >= Memory.FirstIndex()
+            ? Memory.Entries(Memory.FirstIndex(), Memory.LastIndex() + 1, long.MaxValue).Select(e => e.ToData())
+            : []];
+        head.FirstChunk = head.SealedChunks;
+        head.ChunkLastIndex = [];
+        await _rows.WriteAsync(HeadName, head);
+        Memory.SetHardState(new HardState(head.Term, head.Vote, head.Commit));
+        DeleteCompactedChunks();
+        await Snapshots.CollectGarbageAsync();
+    }
+
+    /// <summary>Rethrows the failure of a background chunk deletion (the replica must fail-stop).</summary>
+    public void ThrowIfBackgroundFailed()
+    {
+        if (_chunkDeletes.IsFaulted) _chunkDeletes.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Deletes the chunk rows below the first live chunk, one background job at a time.</summary>
+    private void DeleteCompactedChunks()
+    {
+        _chunkDeletes = DeleteChunksAfter(_chunkDeletes);
+    }
+
+    private async Task DeleteChunksAfter(Task previous)
+    {
+        await previous;
+        var upTo = _head.FirstChunk;
+        for (var n = _head.ClearedChunksBelow; n < upTo; n++)
+        {
+            await _rows.DeleteAsync<LogChunkState>(ChunkName(n));
+        }
+        // Rides on the next head write; until then a restart deletes the (already missing) rows again.
+        if (_head.ClearedChunksBelow < upTo) _head.ClearedChunksBelow = upTo;
     }
 }

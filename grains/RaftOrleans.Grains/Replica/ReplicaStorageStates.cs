@@ -18,6 +18,20 @@ public sealed class ReplicaHeadState
     [Id(3)] public int SealedChunks { get; set; }
     /// <summary>Entries after the sealed chunks, in index order.</summary>
     [Id(4)] public List<RaftEntryData> Tail { get; set; } = [];
+    /// <summary>The compaction point: the log holds no entry at or below it (0 = never compacted).</summary>
+    [Id(5)] public long CompactIndex { get; set; }
+    /// <summary>Term of the entry at <see cref="CompactIndex"/> (the log's dummy entry).</summary>
+    [Id(6)] public long CompactTerm { get; set; }
+    /// <summary>First chunk that still holds entries after the compaction point; chunks below it are
+    /// garbage. A head row written before compaction existed reads 0 here.</summary>
+    [Id(7)] public int FirstChunk { get; set; }
+    /// <summary>Last log index of each chunk <see cref="FirstChunk"/>..<see cref="SealedChunks"/>-1, so
+    /// compaction knows which chunks it covers without reading them. Empty in a head row written
+    /// before compaction existed (learned at the next load).</summary>
+    [Id(8)] public List<long> ChunkLastIndex { get; set; } = [];
+    /// <summary>Chunks below this number are known to be deleted; those from here to
+    /// <see cref="FirstChunk"/> may still exist (a crash interrupted their deletion).</summary>
+    [Id(9)] public int ClearedChunksBelow { get; set; }
 }
 
 /// <summary>A sealed, immutable run of committed log entries.</summary>
@@ -28,7 +42,8 @@ public sealed class LogChunkState
     [Id(0)] public List<RaftEntryData> Entries { get; set; } = [];
 }
 
-/// <summary>A snapshot of the applied key-value state machine.</summary>
+/// <summary>A full snapshot of the applied key-value state machine in one row: the format before
+/// incremental snapshots (row <c>raftkv.sm</c>). Still read as generation 0 of an upgraded replica.</summary>
 [GenerateSerializer, Alias("raftkv.StateMachineSnapshotState")]
 public sealed class StateMachineSnapshotState
 {
@@ -36,4 +51,49 @@ public sealed class StateMachineSnapshotState
     [Id(0)] public long AppliedIndex { get; set; }
     /// <summary>The state machine's own encoding.</summary>
     [Id(1)] public byte[] Data { get; set; } = [];
+}
+
+/// <summary>
+/// The snapshot manifest (row <c>raftkv.manifest</c>): which rows make up the durable state machine
+/// snapshot. Written last, in one row write, after every row it names; rows it no longer names are
+/// deleted only after it is written, so a crash anywhere leaves a state it fully describes.
+/// </summary>
+[GenerateSerializer, Alias("raftkv.SnapshotManifestState")]
+public sealed class SnapshotManifestState
+{
+    /// <summary>The applied index the snapshot (base + deltas) describes (0 = no snapshot).</summary>
+    [Id(0)] public long AppliedIndex { get; set; }
+    /// <summary>Term of the entry at <see cref="AppliedIndex"/>.</summary>
+    [Id(1)] public long Term { get; set; }
+    /// <summary>Base generation: rows <c>raftkv.sm.base.{g}.{n}</c>. 0 = the pre-manifest row
+    /// <c>raftkv.sm</c> (or nothing, if that row does not exist).</summary>
+    [Id(2)] public int Generation { get; set; }
+    /// <summary>Number of base part rows of <see cref="Generation"/>.</summary>
+    [Id(3)] public int BaseParts { get; set; }
+    /// <summary>Bytes in the base parts.</summary>
+    [Id(4)] public long BaseBytes { get; set; }
+    /// <summary>Delta rows (<c>raftkv.sm.delta.{id}</c>) applied on top of the base, oldest first.</summary>
+    [Id(5)] public List<long> Deltas { get; set; } = [];
+    /// <summary>Bytes in the delta rows.</summary>
+    [Id(6)] public long DeltaBytes { get; set; }
+    /// <summary>Id of the next delta row to write.</summary>
+    [Id(7)] public long NextDeltaId { get; set; }
+    /// <summary>Rows this manifest no longer needs and that may still exist: deleted after this
+    /// manifest is written, forgotten with the next manifest write.</summary>
+    [Id(8)] public List<string> Garbage { get; set; } = [];
+
+    /// <summary>A copy to modify before writing (the durable one stays as it was until the write ends).</summary>
+    public SnapshotManifestState Clone() => new()
+    {
+        AppliedIndex = AppliedIndex, Term = Term, Generation = Generation, BaseParts = BaseParts, BaseBytes = BaseBytes,
+        Deltas = [.. Deltas], DeltaBytes = DeltaBytes, NextDeltaId = NextDeltaId, Garbage = [.. Garbage],
+    };
+}
+
+/// <summary>One bounded row of a state machine snapshot: a base part or a delta part.</summary>
+[GenerateSerializer, Alias("raftkv.SnapshotPartState")]
+public sealed class SnapshotPartState
+{
+    /// <summary>The part's encoding (see KeyValueStateMachine.TakeChanges / BaseParts).</summary>
+    [Id(0)] public byte[] Data { get; set; } = [];
 }

@@ -125,13 +125,16 @@ public static class SiloHostFactory
                 silo.UseRaftSqliteReminders(options.ClusterDatabasePath);
             }
             var storage = ReadBackend(configuration, BackendSettings.StorageSectionName);
+            // Replicas delete the log chunks and snapshot rows that compaction leaves behind: remove the
+            // rows, so the disk holds the state plus the retained tail, not a row per compacted chunk.
+            static void DeleteOnClear(AdoNetGrainStorageOptions o) => o.DeleteStateOnClear = true;
             if (storage.Provider == BackendProvider.Postgres)
             {
-                silo.AddRaftPostgreSqlGrainStorage(raftOptions.StorageProviderName, storage.ConnectionString!);
+                silo.AddRaftPostgreSqlGrainStorage(raftOptions.StorageProviderName, storage.ConnectionString!, DeleteOnClear);
             }
             else
             {
-                silo.AddRaftSqliteGrainStorage(raftOptions.StorageProviderName, options.RaftDatabasePath);
+                silo.AddRaftSqliteGrainStorage(raftOptions.StorageProviderName, options.RaftDatabasePath, DeleteOnClear);
             }
             silo.AddRaftKeyValue(o => raftSection.Bind(o));
         });

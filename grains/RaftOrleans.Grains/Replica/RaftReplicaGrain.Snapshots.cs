@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using Orleans.Storage;
+using RaftOrleans.Consensus;
+using RaftOrleans.Grains.Diagnostics;
+using RaftOrleans.KeyValue;
+
+namespace RaftOrleans.Grains.Replica;
+
+/// <summary>
+/// Snapshots, compaction and InstallSnapshot on the replica's side. A snapshot is a delta of what
+/// changed since the previous one: taken in the pump (O(changes)), WRITTEN in the background (the
+/// pump never awaits it; at most one in flight). Once it is durable the pump compacts the log behind
+/// it (<see cref="CompactionPolicy"/>). A snapshot from the leader is installed in the pump before the
+/// batch's messages leave (the final acknowledgement depends on it, <see cref="Ready"/>).
+/// </summary>
+internal sealed partial class RaftReplicaGrain
+{
+    private Task _snapshotWrite = Task.CompletedTask;
+    private long _lastSnapshotIndex;
+    private long _snapshotsInstalled;
+
+    /// <summary>Installs a snapshot received from the leader, durably (pump step 0).</summary>
+    private async Task InstallSnapshotAsync(SnapshotImage image)
+    {
+        var started = Stopwatch.GetTimestamp();
+        // Proposals at or below the snapshot fail (outcome unknown: the gateway retries under the
+        // same session, and the session table in the snapshot applies each once).
+        var machine = _requests.InstallSnapshot(image);
+        await _store.InstallSnapshotAsync(image, machine, _snapshotWrite);
+        _lastSnapshotIndex = image.Metadata.Index;
+        _snapshotsInstalled++;
+        _metrics.SnapshotInstalls.Add(1);
+        Log.SnapshotInstalled(_logger, _name, image.Metadata.Index, image.Metadata.Term, image.Data.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// After a round: compacts the log once a durable snapshot allows it, and starts the next
+    /// snapshot when enough entries were applied and no snapshot write is in flight.
+    /// </summary>
+    private async Task SnapshotAndCompactAsync()
+    {
+        _store.ThrowIfBackgroundFailed();
+        var memory = _store.Memory;
+        var applied = StateMachine.AppliedIndex;
+        if (CompactionPolicy.CompactTo(_store.DurableSnapshotIndex, applied, memory.LastIndex(), _options.TrailingEntries, memory.FirstIndex()) is { } to)
+        {
+            await _store.CompactAsync(to);
+            _metrics.CompactionIndex.Record(to);
+            Log.LogCompacted(_logger, _name, to, memory.FirstIndex());
+        }
+
+        if (!_snapshotWrite.IsCompleted || applied - _lastSnapshotIndex < _options.SnapshotEveryEntries) return;
+        // O(changes): only what changed since the previous delta is serialized here.
+        var parts = StateMachine.TakeChanges(_options.SnapshotPartBytes);
+        var term = memory.Term(applied);
+        _lastSnapshotIndex = applied;
+        _snapshotWrite = WriteSnapshotAsync(parts, applied, term);
+    }
+
+    private async Task WriteSnapshotAsync(IReadOnlyList<byte[]> parts, long applied, long term)
+    {
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            var before = _store.Writes;
+            var merges = _store.Snapshots.Merges;
+            await _store.Snapshots.WriteDeltaAsync(parts, applied, term);
+            var bytes = parts.Sum(p => (long)p.Length);
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            _metrics.StorageWrites.Add(_store.Writes - before);
+            _metrics.SnapshotDuration.Record(elapsed);
+            _metrics.SnapshotBytes.Record(bytes);
+            if (_store.Snapshots.Merges > merges) _metrics.SnapshotMerges.Add(_store.Snapshots.Merges - merges);
+            Log.SnapshotWritten(_logger, _name, applied, bytes, parts.Count, elapsed, _store.Snapshots.Manifest.Generation);
+            Kick(); // compaction may proceed now
+        }
+        catch (InconsistentStateException ex)
+        {
+            // The changes taken for this delta are gone from the tracking: no later delta may be
+            // written on top of a missing one. Stop; a new activation starts from what is durable.
+            Log.FailStopEtag(_logger, ex, _name);
+            Stop("another activation of this replica wrote its storage");
+        }
+        catch (Exception ex)
+        {
+            Log.FailStopStorage(_logger, ex, _name);
+            Stop("snapshot write failed");
+        }
+    }
+
+    /// <summary>The live state machine (replaced by an install).</summary>
+    private KeyValueStateMachine StateMachine => _requests.Machine;
+
+    /// <summary>Lets a snapshot write in flight finish before the activation goes (it is not retried).</summary>
+    private async Task AwaitSnapshotWriteAsync()
+    {
+        try
+        {
+            await _snapshotWrite;
+            await _store.ChunkDeletes;
+        }
+        catch (Exception ex)
+        {
+            Log.FailStopStorage(_logger, ex, _name);
+        }
+    }
+}

@@ -1,0 +1,214 @@
+namespace RaftOrleans.KeyValue;
+
+/// <summary>
+/// Incremental snapshots: the state machine remembers which keys and client sessions changed since
+/// the last <see cref="TakeChanges"/>, so a snapshot costs O(changes), not O(state). Both a delta and
+/// a full base are written as "parts": self-contained rows of bounded size, each carrying the applied
+/// index it was taken at and a set of keys and sessions, present (with their full value) or deleted
+/// (a tombstone). Applying parts in order (base first, then deltas oldest first) rebuilds the state.
+/// </summary>
+public sealed partial class KeyValueStateMachine
+{
+    private const byte PartVersion = 2;
+    private const byte Tombstone = 0;
+    private const byte Present = 1;
+
+    private HashSet<string> _changedKeys = new(StringComparer.Ordinal);
+    private HashSet<long> _changedSessions = [];
+
+    /// <summary>Keys changed (written or deleted) since the last <see cref="TakeChanges"/>.</summary>
+    public int ChangedKeyCount => _changedKeys.Count;
+
+    /// <summary>Client sessions changed (or evicted) since the last <see cref="TakeChanges"/>.</summary>
+    public int ChangedSessionCount => _changedSessions.Count;
+
+    /// <summary>
+    /// Encodes every key and session changed since the last call, with its current value or a
+    /// tombstone, as parts of about <paramref name="maxPartBytes"/> (one item larger than that gets a
+    /// part of its own), and forgets the changes. Always returns at least one part, so even an empty
+    /// delta records the applied index. Cost: O(changes).
+    /// </summary>
+    public IReadOnlyList<byte[]> TakeChanges(int maxPartBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPartBytes, 64);
+        HashSet<string> keys = _changedKeys;
+        HashSet<long> sessions = _changedSessions;
+        _changedKeys = new(StringComparer.Ordinal);
+        _changedSessions = [];
+        // Sorted so that replicas with the same history write the same bytes (easier to compare).
+        return EncodeParts(keys.Order(StringComparer.Ordinal), sessions.Order(), maxPartBytes);
+    }
+
+    /// <summary>
+    /// Encodes the whole state as parts of about <paramref name="maxPartBytes"/> each (a new base
+    /// generation). Cost: O(state). Does not touch the change tracking.
+    /// </summary>
+    public IReadOnlyList<byte[]> BaseParts(int maxPartBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPartBytes, 64);
+        return EncodeParts(_data.Keys.Order(StringComparer.Ordinal), _sessions.Keys.Order(), maxPartBytes);
+    }
+
+    /// <summary>
+    /// Rebuilds a state machine from a base followed by deltas, in the order they were taken. The
+    /// first part may also be a full <see cref="Snapshot"/> (the format before parts existed). The
+    /// session limit comes from the first part; <paramref name="maxSessions"/> only applies to no parts.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A part is corrupt, or the parts go back in applied index.</exception>
+    public static KeyValueStateMachine RestoreParts(IEnumerable<byte[]> parts, int maxSessions = 10_000)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        KeyValueStateMachine? machine = null;
+        foreach (byte[] part in parts)
+        {
+            if (machine is null && part.Length > 0 && part[0] == SnapshotVersion)
+            {
+                machine = Restore(part);
+                continue;
+            }
+            if (machine is null)
+            {
+                var reader = new ByteReader(part);
+                ReadPartHeader(ref reader, out long partMaxSessions, out _);
+                machine = new KeyValueStateMachine((int)partMaxSessions);
+            }
+            machine.ApplyPart(part);
+        }
+        return machine ?? new KeyValueStateMachine(maxSessions);
+    }
+
+    /// <summary>The applied index a part was taken at (without decoding the rest).</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a part.</exception>
+    public static long PartAppliedIndex(byte[] part)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        var reader = new ByteReader(part);
+        ReadPartHeader(ref reader, out _, out long appliedIndex);
+        return appliedIndex;
+    }
+
+    /// <summary>Applies one base or delta part on top of the current state.</summary>
+    /// <exception cref="InvalidDataException">The part is corrupt or older than the state.</exception>
+    public void ApplyPart(byte[] part)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        var reader = new ByteReader(part);
+        ReadPartHeader(ref reader, out long maxSessions, out long appliedIndex);
+        if (maxSessions != MaxSessions) throw Corrupt($"part has session limit {maxSessions}, the state machine {MaxSessions}");
+        if (appliedIndex < AppliedIndex) throw Corrupt($"part at index {appliedIndex} is older than the state at {AppliedIndex}");
+
+        ulong keyCount = ReadCount(ref reader, "key count");
+        for (ulong i = 0; i < keyCount; i++)
+        {
+            if (!reader.TryReadString(out string key) || !reader.TryReadByte(out byte mark)) throw Corrupt($"key entry {i} is truncated");
+            if (mark == Tombstone)
+            {
+                _data.Remove(key);
+                continue;
+            }
+            if (mark != Present || !reader.TryReadString(out string value) || !reader.TryReadVarInt(out long revision))
+                throw Corrupt($"key entry {i} is truncated or badly marked");
+            _data[key] = new StoredValue(value, revision);
+        }
+
+        ulong sessionCount = ReadCount(ref reader, "session count");
+        for (ulong i = 0; i < sessionCount; i++)
+        {
+            if (!reader.TryReadVarInt(out long clientId) || !reader.TryReadByte(out byte mark)) throw Corrupt($"session {i} is truncated");
+            if (_sessions.Remove(clientId, out ClientSession? old)) _sessionsByActivity.Remove((old.LastIndex, clientId));
+            if (mark == Tombstone) continue;
+            if (mark != Present) throw Corrupt($"session {i} is badly marked");
+            ClientSession session = ReadSessionBody(ref reader, clientId);
+            _sessions.Add(clientId, session);
+            _sessionsByActivity.Add((session.LastIndex, clientId));
+        }
+        if (reader.Remaining != 0) throw Corrupt($"{reader.Remaining} unexpected trailing bytes");
+        AppliedIndex = appliedIndex;
+    }
+
+    private List<byte[]> EncodeParts(IEnumerable<string> keys, IEnumerable<long> sessions, int maxPartBytes)
+    {
+        // Each part is written in two passes over a bounded batch: items are encoded into a body
+        // buffer until it passes the limit, then the header (with the item counts) is prepended.
+        var parts = new List<byte[]>();
+        var keyBody = new ByteWriter(Math.Min(maxPartBytes, 1 << 16));
+        int keyItems = 0;
+        foreach (string key in keys)
+        {
+            keyBody.WriteString(key, "key");
+            if (_data.TryGetValue(key, out StoredValue stored))
+            {
+                keyBody.WriteByte(Present);
+                keyBody.WriteString(stored.Value, "value");
+                keyBody.WriteVarInt(stored.Revision);
+            }
+            else
+            {
+                keyBody.WriteByte(Tombstone);
+            }
+            keyItems++;
+            if (keyBody.Length >= maxPartBytes)
+            {
+                parts.Add(Part(keyBody, keyItems, null, 0));
+                keyBody = new ByteWriter(Math.Min(maxPartBytes, 1 << 16));
+                keyItems = 0;
+            }
+        }
+
+        var sessionBody = new ByteWriter(256);
+        int sessionItems = 0;
+        foreach (long clientId in sessions)
+        {
+            sessionBody.WriteVarInt(clientId);
+            if (_sessions.TryGetValue(clientId, out ClientSession? session))
+            {
+                sessionBody.WriteByte(Present);
+                WriteSessionBody(sessionBody, session);
+            }
+            else
+            {
+                sessionBody.WriteByte(Tombstone);
+            }
+            sessionItems++;
+            if (keyBody.Length + sessionBody.Length >= maxPartBytes)
+            {
+                parts.Add(Part(keyBody, keyItems, sessionBody, sessionItems));
+                keyBody = new ByteWriter(64);
+                keyItems = 0;
+                sessionBody = new ByteWriter(256);
+                sessionItems = 0;
+            }
+        }
+        if (keyItems > 0 || sessionItems > 0 || parts.Count == 0) parts.Add(Part(keyBody, keyItems, sessionBody, sessionItems));
+        return parts;
+    }
+
+    private byte[] Part(ByteWriter keyBody, int keyItems, ByteWriter? sessionBody, int sessionItems)
+    {
+        var header = new ByteWriter(32);
+        header.WriteByte(PartVersion);
+        header.WriteVarInt(MaxSessions);
+        header.WriteVarInt(AppliedIndex);
+        header.WriteVarUInt((ulong)keyItems);
+        byte[] keys = keyBody.ToArray();
+        var count = new ByteWriter(16);
+        count.WriteVarUInt((ulong)sessionItems);
+        byte[] sessionCount = count.ToArray();
+        byte[] sessions = sessionBody?.ToArray() ?? [];
+        byte[] head = header.ToArray();
+        var part = new byte[head.Length + keys.Length + sessionCount.Length + sessions.Length];
+        head.CopyTo(part, 0);
+        keys.CopyTo(part, head.Length);
+        sessionCount.CopyTo(part, head.Length + keys.Length);
+        sessions.CopyTo(part, head.Length + keys.Length + sessionCount.Length);
+        return part;
+    }
+
+    private static void ReadPartHeader(ref ByteReader reader, out long maxSessions, out long appliedIndex)
+    {
+        if (!reader.TryReadByte(out byte version)) throw Corrupt("part is empty");
+        if (version != PartVersion) throw Corrupt($"unknown part version {version}");
+        if (!reader.TryReadVarInt(out maxSessions) || maxSessions < 1 || maxSessions > int.MaxValue) throw Corrupt("bad session limit");
+        if (!reader.TryReadVarInt(out appliedIndex) || appliedIndex < 0) throw Corrupt("bad applied index");
+    }
+}
