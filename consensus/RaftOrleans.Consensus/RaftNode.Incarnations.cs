@@ -133,6 +133,7 @@ public sealed partial class RaftNode
     /// else the snapshot's, else none.</summary>
     private (long Index, long Term, Dictionary<int, long>? Members) FindConfiguration(long atOrBefore)
     {
+        KeepCompactedConfiguration();
         var first = log.FirstIndex;
         var high = Math.Min(atOrBefore, log.LastIndex);
         while (high >= first)
@@ -150,6 +151,21 @@ public sealed partial class RaftNode
         }
         if (snapshotConfiguration is { } s) return (s.Index, s.Term, ToMap(s.Voters, s.Incarnations));
         return (0, 0, null);
+    }
+
+    /// <summary>
+    /// The driver compacts the log under the node (behind a snapshot it took): once the governing configuration's
+    /// entry is gone from the log, the node keeps it as the configuration behind the log, so snapshots it
+    /// describes afterwards (<see cref="SnapshotMetadataAt"/>, images for followers) still carry it.
+    /// </summary>
+    private void KeepCompactedConfiguration()
+    {
+        if (!configFromLog || governing is null || configIndex >= log.FirstIndex) return;
+        snapshotConfiguration = new SnapshotMetadata(configIndex, configTerm, voters)
+        {
+            Incarnations = voters.Select(v => governing.GetValueOrDefault(v)).ToArray(),
+        };
+        configFromLog = false;
     }
 
     private static Dictionary<int, long> ToMap(IReadOnlyList<int> ids, IReadOnlyList<long> incarnations)

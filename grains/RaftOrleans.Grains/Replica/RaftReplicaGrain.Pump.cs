@@ -102,6 +102,7 @@ internal sealed partial class RaftReplicaGrain
         {
             foreach (var m in _inbox) _node.Step(m);
             _inbox.Clear();
+            ReportForeignIncarnations();
         }
 
         if (_proposalQueue.Count > 0)

@@ -64,8 +64,6 @@ internal sealed class SimulatedReplica : IAppliedRequestsHost<ClientRequest>
     /// <summary>Times this replica's disk was wiped.</summary>
     public int Wipes { get; private set; }
 
-    /// <summary>True when the group no longer counts this replica: its running incarnation is not the recorded one.</summary>
-    public bool IsExcluded => Node is { IsExcluded: true };
 
     /// <summary>The durable snapshot (taken here or installed from a leader), kept across crashes; null before the first.</summary>
     public SnapshotImage? DurableSnapshot { get; private set; }

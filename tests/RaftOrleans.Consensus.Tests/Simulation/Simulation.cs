@@ -112,9 +112,9 @@ internal sealed class Simulation : IClientHost, INemesisHost
             Partitions = sim._nemesis.Partitions,
             Pauses = sim._nemesis.Pauses,
             Wipes = sim._nemesis.Wipes,
-            // A wiped replica is excluded for good (until remove + add), so it need not catch up.
+            // A wiped replica is excluded for good (until remove + add: its messages are dropped), so it need not catch up.
             Converged = sim._replicas.All(r => r.IsUp)
-                && sim._replicas.Where(r => !r.IsExcluded).Select(r => r.Machine!.AppliedIndex).Distinct().Count() == 1,
+                && sim._replicas.Where(r => r.Wipes == 0).Select(r => r.Machine!.AppliedIndex).Distinct().Count() == 1,
             Linearizability = verdict,
             Invariant = invariant,
             Violation = violation,
