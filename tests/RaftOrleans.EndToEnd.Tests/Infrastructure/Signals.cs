@@ -16,23 +16,6 @@ public static class Signals
         }
     }
 
-    private const int SigStop = 19;
-    private const int SigCont = 18;
-
-    /// <summary>Stops <paramref name="processId"/> (SIGSTOP, as <c>kill -STOP</c>): a stalled process that misses its timers and messages.</summary>
-    public static void Stop(int processId) => Send(processId, SigStop, "SIGSTOP");
-
-    /// <summary>Resumes a process stopped with <see cref="Stop"/> (SIGCONT).</summary>
-    public static void Continue(int processId) => Send(processId, SigCont, "SIGCONT");
-
-    private static void Send(int processId, int signal, string name)
-    {
-        if (kill(processId, signal) != 0)
-        {
-            throw new InvalidOperationException($"kill({processId}, {name}) failed with errno {Marshal.GetLastPInvokeError()}");
-        }
-    }
-
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int sig);
 }
