@@ -10,8 +10,9 @@ internal sealed class IncomingSnapshot
 
     public IncomingSnapshot(Message first)
     {
-        if (first.TotalBytes < 0 || first.TotalBytes > Array.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(first), $"Snapshot size {first.TotalBytes} is not a valid size.");
+        // The caller drops chunks with an impossible size first.
+        ArgumentOutOfRangeException.ThrowIfNegative(first.TotalBytes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(first.TotalBytes, Array.MaxLength);
         From = first.From;
         LeaderTerm = first.Term;
         Metadata = new SnapshotMetadata(first.Index, first.LogTerm, first.Voters.ToArray()) { Incarnations = first.Incarnations.ToArray() };

@@ -139,9 +139,10 @@ public sealed partial class RaftNode
     /// </summary>
     private void HandleSnapshot(Message m)
     {
+        if (m.TotalBytes < 0 || m.TotalBytes > Array.MaxLength || m.Index <= 0) return; // malformed: a lost packet
         if (m.Index <= log.Committed && !Faults.InstallOlderSnapshot)
         {
-            incoming = null;
+            if (incoming is { } stale && stale.Metadata.Index <= log.Committed) incoming = null;
             Send(new Message { Type = MessageType.SnapshotResponse, From = Id, To = m.From, Term = Term, Index = m.Index, Done = true });
             return;
         }

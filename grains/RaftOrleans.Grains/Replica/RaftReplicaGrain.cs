@@ -90,6 +90,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
             HeartbeatTicks = _options.HeartbeatTicks,
             Incarnation = _store.Incarnation,
         };
+        // _requests images the state machine for followers behind the compaction point (InstallSnapshot).
         _node = new RaftNode(config, _store.Memory, new Random(), _stateMachine.AppliedIndex, _requests, _store.Memory.Snapshot);
         _peers = peers.Where(p => p != _key.Index)
             .ToDictionary(p => p, p => GrainFactory.GetGrain<IRaftReplicaGrain>(new ReplicaKey(_key.Group, p).ToString()));

@@ -68,6 +68,12 @@ internal sealed class SimulatedReplica : IAppliedRequestsHost<ClientRequest>
     /// <summary>The durable snapshot (taken here or installed from a leader), kept across crashes; null before the first.</summary>
     public SnapshotImage? DurableSnapshot { get; private set; }
 
+    /// <summary>Snapshots installed from a leader so far (all runs of this replica).</summary>
+    public int SnapshotsInstalled { get; private set; }
+
+    /// <summary>Log compactions so far (all runs of this replica).</summary>
+    public int Compactions { get; private set; }
+
     /// <summary>The running node, or null while crashed.</summary>
     public RaftNode? Node { get; private set; }
 
@@ -260,6 +266,7 @@ internal sealed class SimulatedReplica : IAppliedRequestsHost<ClientRequest>
                 DurableSnapshot = snapshot;
                 Disk.ApplySnapshot(snapshot.Metadata);
                 _monitor.LogRestored(Id, Disk);
+                SnapshotsInstalled++;
                 _nextSnapshotAt = snapshot.Metadata.Index + DrawSnapshotInterval();
                 _trace.Add(now, $"[r{Id}] installed snapshot ({snapshot.Metadata.Index}, term {snapshot.Metadata.Term}), "
                     + $"{snapshot.Data.Length} bytes; log=[{Disk.FirstIndex()},{Disk.LastIndex()}]");
@@ -322,6 +329,7 @@ internal sealed class SimulatedReplica : IAppliedRequestsHost<ClientRequest>
         if (compactTo is long index)
         {
             Disk.Compact(index);
+            Compactions++;
             _trace.Add(now, $"[r{Id}] snapshot at {applied}, log compacted to [{Disk.FirstIndex()},{Disk.LastIndex()}]");
         }
         return true;

@@ -112,6 +112,8 @@ internal sealed class Simulation : IClientHost, INemesisHost
             Partitions = sim._nemesis.Partitions,
             Pauses = sim._nemesis.Pauses,
             Wipes = sim._nemesis.Wipes,
+            SnapshotsInstalled = sim._replicas.Sum(r => r.SnapshotsInstalled),
+            Compactions = sim._replicas.Sum(r => r.Compactions),
             // A wiped replica is excluded for good (until remove + add: its messages are dropped), so it need not catch up.
             Converged = sim._replicas.All(r => r.IsUp)
                 && sim._replicas.Where(r => r.Wipes == 0).Select(r => r.Machine!.AppliedIndex).Distinct().Count() == 1,

@@ -25,6 +25,10 @@ internal sealed record SimulationOutcome
     public required int Pauses { get; init; }
     /// <summary>Disks wiped by the nemesis.</summary>
     public int Wipes { get; init; }
+    /// <summary>Snapshots installed from a leader (InstallSnapshot) and log compactions, over all replicas.</summary>
+    public int SnapshotsInstalled { get; init; }
+    /// <summary>Log compactions over all replicas.</summary>
+    public int Compactions { get; init; }
     /// <summary>Partitions started.</summary>
     public required int Partitions { get; init; }
     /// <summary>The linearizability verdict (Undecided when the search ran out of budget), or null

@@ -201,4 +201,15 @@ public sealed class SnapshotReceiverTests
 
         Assert.Equal((7L, 7L), (follower.Node.Status().Applied, follower.Node.Status().Commit));
     }
+
+    [Fact]
+    public void AChunkWithAnImpossibleSizeIsDroppedLikeALostPacket()
+    {
+        var follower = Replica(Config(2, 3), 2, 1);
+
+        follower.Step(Chunk(2, 7, 2, [1, 2], 0, 2) with { TotalBytes = -1 });
+
+        Assert.Empty(follower.Drain().To(1, MessageType.SnapshotResponse));
+        Assert.Empty(follower.Installed);
+    }
 }
