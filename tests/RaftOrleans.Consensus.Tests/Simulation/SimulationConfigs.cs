@@ -186,8 +186,9 @@ internal static class SimulationConfigs
         PauseProbability = 0.12,
         WipeProbability = 0.05,
         ClockDriftPercent = 10,
-        SnapshotEveryEntries = 20,
-        TrailingEntries = 4,
+        RestartMaxTicks = 100,
+        SnapshotEveryEntries = 8,
+        TrailingEntries = 0,
         Clients = 5,
     };
 
