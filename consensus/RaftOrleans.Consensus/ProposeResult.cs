@@ -11,6 +11,9 @@ public enum ProposeOutcome
     Throttled,
     /// <summary>A leadership transfer is under way; retry at the new leader.</summary>
     TransferInProgress,
+    /// <summary>The leader's first group configuration is not committed yet (it needs every voter's
+    /// acknowledgement, see <see cref="RaftConfig.Incarnation"/>): nothing else may commit before it; retry.</summary>
+    ConfigurationPending,
 }
 
 /// <summary>

@@ -7,6 +7,15 @@ public sealed record RaftConfig
     public required int Id { get; init; }
     /// <summary>All voting members' ids, this replica included.</summary>
     public required IReadOnlyList<int> Peers { get; init; }
+    /// <summary>
+    /// The incarnation of this replica's storage: a random nonzero id drawn when the storage was created blank
+    /// and persisted before the replica sends anything, so a replica restarted on a wiped disk has a new one.
+    /// Nonzero turns on disk-loss safety: every message carries it, the group configuration committed in the
+    /// log records each voter's, messages from any other incarnation of a recorded voter are dropped, and the
+    /// first configuration must be acknowledged by every voter before anything commits. 0 turns all of that
+    /// off (unit tests of the other rules only; every driver that ships sets it).
+    /// </summary>
+    public long Incarnation { get; init; }
     /// <summary>Base election timeout. Each election waits a random time in
     /// <c>[ElectionTicks, 2 * ElectionTicks)</c> (paper §5.2).</summary>
     public int ElectionTicks { get; init; } = 10;

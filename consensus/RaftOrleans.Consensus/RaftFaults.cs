@@ -51,4 +51,9 @@ internal sealed class RaftFaults
     /// <summary>Installing a snapshot keeps the log entries after it even when the log's entry at the snapshot
     /// index has a different term (paper §7: then the whole log must be discarded).</summary>
     public bool KeepConflictingSuffix { get; set; }
+
+    /// <summary>Accept messages from any incarnation of a voter: a replica restarted on a blank disk votes and
+    /// acknowledges under its old identity, and a majority without acknowledged entries can elect a leader
+    /// (breaks commit safety after a disk loss).</summary>
+    public bool IgnoreIncarnations { get; set; }
 }

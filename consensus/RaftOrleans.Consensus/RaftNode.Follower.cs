@@ -66,6 +66,7 @@ public sealed partial class RaftNode
         if (prevMatches)
         {
             var lastNew = log.AppendAfter(m.Index, m.Commit, m.Entries);
+            RefreshConfigurationAfterAppend(m.Entries);
             Send(new Message { Type = MessageType.AppendResponse, From = Id, To = m.From, Term = Term, Index = lastNew });
             return;
         }
@@ -80,9 +81,11 @@ public sealed partial class RaftNode
 
     /// <summary>Heartbeat receiver: the leader sends min(our match, its commit), so the commit index can be
     /// adopted as is; the context is echoed to confirm a ReadIndex round.</summary>
+    /// A commit beyond our last index means the leader counted entries this storage no longer holds (it was
+    /// replaced under us, and the leader's match is our previous incarnation's): nothing is committed then.
     private void HandleHeartbeat(Message m)
     {
-        log.CommitTo(m.Commit);
+        if (m.Commit <= log.LastIndex) log.CommitTo(m.Commit);
         Send(new Message { Type = MessageType.HeartbeatResponse, From = Id, To = m.From, Term = Term, Context = m.Context });
     }
 }

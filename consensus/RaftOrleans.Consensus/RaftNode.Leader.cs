@@ -33,6 +33,7 @@ public sealed partial class RaftNode
         progress[Id].BecomeReplicate();
 
         AppendAsLeader(new Entry(Term, last + 1, EntryType.Noop, []));
+        MaybeAppendBootstrapConfiguration();
         BroadcastAppend(sendIfEmpty: true);
     }
 
@@ -58,6 +59,7 @@ public sealed partial class RaftNode
         ArgumentNullException.ThrowIfNull(command);
         if (Role != StateRole.Leader) return new ProposeResult(ProposeOutcome.NotLeader, 0, 0, Leader);
         if (leadTransferee != None) return new ProposeResult(ProposeOutcome.TransferInProgress, 0, 0, Leader);
+        if (!ConfigurationCommitted) return new ProposeResult(ProposeOutcome.ConfigurationPending, 0, 0, Leader);
         if (log.LastIndex - log.Committed >= config.MaxUncommittedEntries)
             return new ProposeResult(ProposeOutcome.Throttled, 0, 0, Leader);
 
@@ -169,10 +171,14 @@ public sealed partial class RaftNode
     /// Commits the highest index replicated on a majority, but only if that entry is of the current term
     /// (paper §5.4.2, Figure 8): entries of earlier terms are committed indirectly. On progress, tells the
     /// followers and releases reads that waited for the leader's first commit. Returns true if it advanced.
+    /// With incarnations on and no configuration committed yet, only <see cref="BootstrapCommitCandidate"/> counts.
     /// </summary>
     private bool AdvanceCommit()
     {
-        var candidate = Quorum.CommittedIndex(progress.Values.Select(p => p.Match).ToArray());
+        // Before a configuration is committed only the first one may commit, and only unanimously.
+        var candidate = ConfigurationCommitted
+            ? Quorum.CommittedIndex(progress.Values.Select(p => p.Match).ToArray())
+            : BootstrapCommitCandidate();
         if (candidate <= log.Committed) return false;
         var ofCurrentTerm = log.Term(candidate) == Term;
         if (Faults.CommitOldTermEntries) ofCurrentTerm = true;

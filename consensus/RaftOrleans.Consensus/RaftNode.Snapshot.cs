@@ -34,7 +34,7 @@ public sealed partial class RaftNode
         var index = captured.Metadata.Index;
         // Only an applied (hence committed) index whose term the log still knows can be vouched for.
         if (index > log.Committed || !log.TryTerm(index, out var term) || index == 0) return null;
-        leaderImage = captured with { Metadata = new SnapshotMetadata(index, term, voters) };
+        leaderImage = captured with { Metadata = SnapshotMetadataAt(index) };
         return leaderImage;
     }
 
@@ -53,6 +53,7 @@ public sealed partial class RaftNode
             {
                 Type = MessageType.Snapshot, From = Id, To = to, Term = Term,
                 Index = image.Metadata.Index, LogTerm = image.Metadata.Term, Voters = image.Metadata.Voters,
+                Incarnations = image.Metadata.Incarnations,
                 Offset = offset, Data = image.Data.Slice((int)offset, length), Done = last, TotalBytes = total,
                 Commit = log.Committed,
             });
@@ -168,6 +169,11 @@ public sealed partial class RaftNode
         var image = incoming.ToImage();
         incoming = null;
         log.Restore(image, Faults);
+        if (IncarnationsOn)
+        {
+            SetSnapshotConfiguration(image.Metadata);
+            RefreshConfiguration();
+        }
         Send(new Message { Type = MessageType.SnapshotResponse, From = Id, To = m.From, Term = Term, Index = image.Metadata.Index, Offset = image.Data.Length, Done = true });
     }
 }

@@ -43,7 +43,10 @@ public sealed partial class RaftNode
     /// its state machine from the durable snapshot first).</param>
     /// <param name="snapshotter">Captures state-machine images for followers that need entries this replica has
     /// compacted (InstallSnapshot). Without one, such followers cannot be caught up by this replica.</param>
-    public RaftNode(RaftConfig config, IRaftLogStorage storage, Random random, long appliedIndex = 0, IStateMachineSnapshotter? snapshotter = null)
+    /// <param name="snapshot">Metadata of the durable snapshot the driver restored its state machine from, if any:
+    /// the group configuration it carries governs when the log holds no configuration entry any more.</param>
+    public RaftNode(RaftConfig config, IRaftLogStorage storage, Random random, long appliedIndex = 0, IStateMachineSnapshotter? snapshotter = null,
+        SnapshotMetadata? snapshot = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(storage);
@@ -63,6 +66,7 @@ public sealed partial class RaftNode
         BecomeFollower(Term, None);
         prevHardState = hard;
         prevSoftState = new SoftState(None, StateRole.Follower);
+        InitConfiguration(snapshot);
     }
 
     /// <summary>This replica's id.</summary>
@@ -104,12 +108,15 @@ public sealed partial class RaftNode
     /// <summary>
     /// Processes one message from a peer. Term rules are applied once here (paper §5.1: a higher term always
     /// wins, a stale term is rejected), then the message goes to the handler of the current role.
-    /// Messages addressed to another replica, from this replica, or from a non-member are ignored.
+    /// Messages addressed to another replica, from this replica, from a non-member, or from another incarnation
+    /// of a voter the governing configuration records (<see cref="IsExcluded"/>) are ignored.
     /// </summary>
     public void Step(Message m)
     {
         ArgumentNullException.ThrowIfNull(m);
         if (m.To != Id || m.From == Id || !IsVoter(m.From)) return;
+        // Disk-loss safety: another incarnation of a recorded voter is a stranger (RaftNode.Incarnations.cs).
+        if (FromOtherIncarnation(m)) return;
 
         if (m.Term > Term)
         {
@@ -138,6 +145,7 @@ public sealed partial class RaftNode
                 break;
             case StateRole.Leader:
                 StepLeader(m);
+                MaybeAppendBootstrapConfiguration();
                 break;
         }
     }
@@ -200,7 +208,7 @@ public sealed partial class RaftNode
 
     private bool IsVoter(int id) => Array.BinarySearch(voters, id) >= 0;
 
-    private void Send(Message m) => outbox.Add(m);
+    private void Send(Message m) => outbox.Add(config.Incarnation == 0 ? m : m with { FromIncarnation = config.Incarnation });
 
     /// <summary>Common reset when entering a role: adopts <paramref name="term"/> (clearing the vote if the
     /// term changes), forgets the leader, restarts the timers and drops leader-only state.</summary>

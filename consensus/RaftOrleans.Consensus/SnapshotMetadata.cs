@@ -14,12 +14,18 @@ public sealed record SnapshotMetadata(long Index, long Term, IReadOnlyList<int> 
     /// <summary>No snapshot: index 0, term 0, no voters.</summary>
     public static SnapshotMetadata None { get; } = new(0, 0, []);
 
+    /// <summary>Each voter's storage incarnation in the group configuration as of <see cref="Index"/>, parallel to
+    /// <see cref="Voters"/>; empty when no configuration entry had been written by then (or incarnations are off).
+    /// Carried so that compaction never loses the configuration that governs.</summary>
+    public IReadOnlyList<long> Incarnations { get; init; } = [];
+
     /// <summary>True for <see cref="None"/> (index 0).</summary>
     public bool IsEmpty => Index == 0;
 
     /// <summary>Value equality including the voter list (records compare lists by reference).</summary>
     public bool Equals(SnapshotMetadata? other)
-        => other is not null && Index == other.Index && Term == other.Term && Voters.SequenceEqual(other.Voters);
+        => other is not null && Index == other.Index && Term == other.Term && Voters.SequenceEqual(other.Voters)
+            && Incarnations.SequenceEqual(other.Incarnations);
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Index, Term, Voters.Count);

@@ -29,6 +29,10 @@ public sealed record RaftEnvelope
     [Id(15)] public long TotalBytes { get; init; }
     /// <summary>The group configuration carried by a snapshot.</summary>
     [Id(16)] public int[] Voters { get; init; } = [];
+    /// <summary>Each voter's storage incarnation in the configuration a snapshot carries (parallel to <see cref="Voters"/>).</summary>
+    [Id(17)] public long[] Incarnations { get; init; } = [];
+    /// <summary>The sender's storage incarnation (disk-loss safety).</summary>
+    [Id(18)] public long FromIncarnation { get; init; }
 }
 
 /// <summary>A log entry on the wire and in storage.</summary>

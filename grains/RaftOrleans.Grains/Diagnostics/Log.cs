@@ -43,4 +43,13 @@ internal static partial class Log
 
     [LoggerMessage(62, LogLevel.Information, "Replica {Replica}: installed a snapshot at index {Index} term {Term} ({Bytes} bytes) in {ElapsedMs:0} ms")]
     public static partial void SnapshotInstalled(ILogger logger, string replica, long index, long term, int bytes, double elapsedMs);
+
+    [LoggerMessage(70, LogLevel.Information, "Replica {Replica}: storage incarnation {Incarnation:x16}; group configuration committed: {ConfigurationCommitted}")]
+    public static partial void ReplicaIncarnation(ILogger logger, string replica, long incarnation, bool configurationCommitted);
+
+    [LoggerMessage(71, LogLevel.Error, "Replica {Replica}: this storage (incarnation {Incarnation:x16}) is not the one the group recorded for this replica ({Recorded:x16}): its disk was replaced. The group ignores it; remove it and add it back as a new member")]
+    public static partial void ReplicaExcluded(ILogger logger, string replica, long incarnation, long recorded);
+
+    [LoggerMessage(72, LogLevel.Warning, "Replica {Replica}: dropped {Count} messages in all from another incarnation of a voter (a replica restarted on a blank disk under its old name; the group does not count it). Recorded incarnations: {Recorded}")]
+    public static partial void MessagesFromOtherIncarnation(ILogger logger, string replica, long count, string recorded);
 }

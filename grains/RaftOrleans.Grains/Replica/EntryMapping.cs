@@ -19,6 +19,7 @@ internal static class EntryMapping
             Entries = entries, Commit = m.Commit, Reject = m.Reject, RejectHint = m.RejectHint, Context = m.Context,
             LeaderTransfer = m.LeaderTransfer, Offset = m.Offset, Data = m.Data.IsEmpty ? [] : m.Data.ToArray(), Done = m.Done,
             TotalBytes = m.TotalBytes, Voters = m.Voters.Count == 0 ? [] : m.Voters.ToArray(),
+            Incarnations = m.Incarnations.Count == 0 ? [] : m.Incarnations.ToArray(), FromIncarnation = m.FromIncarnation,
         };
     }
 
@@ -31,7 +32,7 @@ internal static class EntryMapping
             Type = (MessageType)e.Type, From = e.From, To = e.To, Term = e.Term, LogTerm = e.LogTerm, Index = e.Index,
             Entries = entries, Commit = e.Commit, Reject = e.Reject, RejectHint = e.RejectHint, Context = e.Context,
             LeaderTransfer = e.LeaderTransfer, Offset = e.Offset, Data = e.Data, Done = e.Done, TotalBytes = e.TotalBytes,
-            Voters = e.Voters,
+            Voters = e.Voters, Incarnations = e.Incarnations ?? [], FromIncarnation = e.FromIncarnation,
         };
     }
 }

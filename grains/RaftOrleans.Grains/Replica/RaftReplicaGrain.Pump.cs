@@ -123,6 +123,7 @@ internal sealed partial class RaftReplicaGrain
         }
         _tickMarks.Clear();
         _inbox.Clear();
+        ReportForeignIncarnations();
 
         if (_proposalQueue.Count > 0)
         {

@@ -88,9 +88,10 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
             Peers = peers,
             ElectionTicks = _options.ElectionTicks,
             HeartbeatTicks = _options.HeartbeatTicks,
+            Incarnation = _store.Incarnation,
         };
         // _requests images the state machine for followers behind the compaction point (InstallSnapshot).
-        _node = new RaftNode(config, _store.Memory, new Random(), _stateMachine.AppliedIndex, _requests);
+        _node = new RaftNode(config, _store.Memory, new Random(), _stateMachine.AppliedIndex, _requests, _store.Memory.Snapshot);
         _peers = peers.Where(p => p != _key.Index)
             .ToDictionary(p => p, p => GrainFactory.GetGrain<IRaftReplicaGrain>(new ReplicaKey(_key.Group, p).ToString()));
 
@@ -103,6 +104,8 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
         WatchHostStopping();
         var status = _node.Status();
         Log.ReplicaActivated(_logger, _name, _silo.Name, status.Term, status.Commit, status.LastIndex, _stateMachine.AppliedIndex);
+        Log.ReplicaIncarnation(_logger, _name, _store.Incarnation, _node.ConfigurationCommitted);
+        if (_node.IsExcluded) Log.ReplicaExcluded(_logger, _name, _store.Incarnation, _node.Incarnations![_key.Index]);
         RegisterWakeReminderInBackground();
         Kick(); // apply committed entries recovered from storage without waiting for traffic
     }

@@ -53,6 +53,9 @@ internal sealed class ReplicaLogStore
     /// <summary>The state machine snapshot rows.</summary>
     public ReplicaSnapshotStore Snapshots { get; }
 
+    /// <summary>This storage's incarnation, known after <see cref="LoadAsync"/> (and durable by then).</summary>
+    public long Incarnation => _head.Incarnation;
+
     /// <summary>The state machine rebuilt from the durable snapshot by <see cref="LoadAsync"/> (the
     /// driver then applies the committed log entries after it).</summary>
     public KeyValueStateMachine LoadedStateMachine { get; private set; } = new();
@@ -88,6 +91,10 @@ internal sealed class ReplicaLogStore
     {
         var head = await _rows.ReadAsync<ReplicaHeadState>(HeadName) ?? new ReplicaHeadState();
         _head = head;
+        // Blank storage (or a row from before incarnations) gets its incarnation now, durably, before the
+        // replica can send anything: a replica on a replaced disk must never speak under the old one.
+        head.Incarnation = StorageIncarnation.Resolve(head.Incarnation, Random.Shared, out var mustPersist);
+        if (mustPersist) await _rows.WriteAsync(HeadName, head);
         LoadedStateMachine = await Snapshots.LoadAsync(_maxSessions);
         // The commit index is persisted lazily (see SaveAsync); what was applied was committed.
         var applied = LoadedStateMachine.AppliedIndex;
@@ -120,7 +127,10 @@ internal sealed class ReplicaLogStore
         {
             if (e.Index > head.CompactIndex) entries.Add(e.ToEntry());
         }
-        var point = new SnapshotMetadata(head.CompactIndex, head.CompactTerm, _voters);
+        var point = new SnapshotMetadata(head.CompactIndex, head.CompactTerm, _voters)
+        {
+            Incarnations = head.CompactIncarnations.Count == _voters.Count ? head.CompactIncarnations.ToArray() : [],
+        };
         Memory = new MemoryRaftLogStorage(new HardState(head.Term, head.Vote, head.Commit), point, entries);
 
         // Chunks a crash left between deletion and the head write that stopped naming them.
@@ -186,6 +196,22 @@ internal sealed class ReplicaLogStore
     }
 
     /// <summary>
+    /// The voters' incarnations in the configuration governing at <paramref name="index"/>: the last configuration
+    /// entry at or below it still in the log, else the one recorded at the current compaction point.
+    /// </summary>
+    private List<long> ConfigurationAt(long index)
+    {
+        for (var i = index; i >= Memory.FirstIndex(); i--)
+        {
+            var entry = Memory.Entries(i, i + 1, long.MaxValue)[0];
+            if (entry.Type != EntryType.Config) continue;
+            var (ids, incarnations) = ConfigurationCodec.Decode(entry.Data);
+            return _voters.Select(v => Array.IndexOf(ids, v) is var at and >= 0 ? incarnations[at] : 0L).ToList();
+        }
+        return _head.CompactIncarnations;
+    }
+
+    /// <summary>
     /// Compacts the log to <paramref name="index"/> (from <see cref="CompactionPolicy"/>: covered by
     /// the durable snapshot and applied): the head row records the new compaction point and stops
     /// naming the chunks wholly at or below it, then those chunk rows are deleted in the background.
@@ -199,6 +225,7 @@ internal sealed class ReplicaLogStore
         }
         var term = Memory.Term(index);
         var head = _head;
+        head.CompactIncarnations = ConfigurationAt(index);
         head.CompactIndex = index;
         head.CompactTerm = term;
         head.Commit = Math.Max(head.Commit, Memory.HardState.Commit);
@@ -249,6 +276,7 @@ internal sealed class ReplicaLogStore
         var head = _head;
         head.CompactIndex = image.Metadata.Index;
         head.CompactTerm = image.Metadata.Term;
+        head.CompactIncarnations = [.. image.Metadata.Incarnations];
         head.Commit = Math.Max(head.Commit, Memory.HardState.Commit);
         if (head.Term < image.Metadata.Term)
         {

@@ -32,6 +32,13 @@ public sealed class ReplicaHeadState
     /// <summary>Chunks below this number are known to be deleted; those from here to
     /// <see cref="FirstChunk"/> may still exist (a crash interrupted their deletion).</summary>
     [Id(9)] public int ClearedChunksBelow { get; set; }
+    /// <summary>This storage's incarnation (<see cref="Consensus.RaftConfig.Incarnation"/>): drawn when the storage is
+    /// created blank and written before the replica sends anything. 0 in a row written before incarnations
+    /// existed (one is drawn and written at the next load).</summary>
+    [Id(10)] public long Incarnation { get; set; }
+    /// <summary>Each voter's incarnation in the group configuration as of <see cref="CompactIndex"/> (parallel to
+    /// the voter ids in order), so compacting away the configuration entry keeps it; empty when none.</summary>
+    [Id(11)] public List<long> CompactIncarnations { get; set; } = [];
 }
 
 /// <summary>A sealed, immutable run of committed log entries.</summary>

@@ -83,6 +83,18 @@ internal sealed class Network
     public void Crash(int id) => crashed.Add(id);
 
     /// <summary>Restarts a crashed replica from its storage.</summary>
+    /// <summary>Resumes a replica stopped with <see cref="Crash"/> without restarting it (a stalled process,
+    /// SIGSTOP then SIGCONT: its memory is intact, it missed everything sent meanwhile).</summary>
+    public void Resume(int id) => crashed.Remove(id);
+
+    /// <summary>Crashes <paramref name="id"/>, replaces its disk with a blank one and restarts it under its old
+    /// id with storage incarnation <paramref name="incarnation"/>.</summary>
+    public void Wipe(int id, long incarnation)
+    {
+        crashed.Remove(id);
+        replicas[id].Wipe(incarnation);
+    }
+
     public void Restart(int id)
     {
         crashed.Remove(id);

@@ -21,9 +21,10 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     [InlineData(nameof(SimulatedFault.SkipAppendConsistencyCheck), "five-mixed", 300)]
     [InlineData(nameof(SimulatedFault.EverythingBeforePersist), "three-chaos", 300)]
     [InlineData(nameof(SimulatedFault.CompactPastApplied), "three-snapshots", 50)]
-    [InlineData(nameof(SimulatedFault.AckSnapshotBeforeDurable), "three-snapshots", 100)]
+    [InlineData(nameof(SimulatedFault.AckSnapshotBeforeDurable), "three-snapshots", 400)]
     [InlineData(nameof(SimulatedFault.KeepConflictingSuffix), "three-snapshots", 100)]
     [InlineData(nameof(SimulatedFault.InstallOlderSnapshot), "five-snapshots", 50)]
+    [InlineData(nameof(SimulatedFault.IgnoreIncarnations), "three-wipes", 300)]
     public void Simulation_catches_the_injected_bug(string fault, string config, int seedBudget)
     {
         SimulationOptions options = SimulationConfigs.Find(config) with { Faults = Enum.Parse<SimulatedFault>(fault) };

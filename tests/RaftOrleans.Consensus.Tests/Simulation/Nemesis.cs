@@ -27,6 +27,9 @@ internal sealed class Nemesis(INemesisHost host)
     /// <summary>Crashes caused.</summary>
     public int Crashes { get; private set; }
 
+    /// <summary>Disks wiped.</summary>
+    public int Wipes { get; private set; }
+
     /// <summary>Pauses caused.</summary>
     public int Pauses { get; private set; }
 
@@ -38,6 +41,7 @@ internal sealed class Nemesis(INemesisHost host)
         if (!host.Network.IsPartitioned && random.NextDouble() < options.PartitionProbability) StartPartition();
         if (random.NextDouble() < options.CrashProbability) CrashOne();
         if (random.NextDouble() < options.PauseProbability) PauseOne();
+        if (options.WipeProbability > 0 && random.NextDouble() < options.WipeProbability) WipeOne();
         if (random.NextDouble() < options.TransferProbability && CurrentLeader() is SimulatedReplica leader)
         {
             int target = random.Next(1, options.Replicas);
@@ -122,6 +126,26 @@ internal sealed class Nemesis(INemesisHost host)
         if (random.NextDouble() < options.TornCrashShare) victim.ArmTornCrash(host.Now);
         else victim.Crash(host.Now);
         Crashes++;
+        long downtime = random.Next(options.RestartMinTicks, options.RestartMaxTicks + 1) * (long)Simulation.UnitsPerTick;
+        host.Schedule(downtime, new RestartReplica(victim.Id));
+    }
+
+    /// <summary>
+    /// Replaces one replica's disk: it crashes and restarts blank under its old id. Only once a configuration is
+    /// committed (before that a wipe is indistinguishable from a first start, see RaftNode.Incarnations.cs), and
+    /// at most <see cref="SimulationOptions.MaxWipes"/> times, since each wiped replica stays excluded until
+    /// removed and re-added.
+    /// </summary>
+    private void WipeOne()
+    {
+        SimulationOptions options = host.Options;
+        Random random = host.Random;
+        if (Wipes >= options.MaxWipes || !host.Replicas.Any(r => r.Node is { ConfigurationCommitted: true })) return;
+        List<SimulatedReplica> candidates = host.Replicas.Where(r => r.Wipes == 0).ToList();
+        if (candidates.Count == 0) return;
+        SimulatedReplica victim = candidates[random.Next(candidates.Count)];
+        victim.CrashAndWipe(host.Now);
+        Wipes++;
         long downtime = random.Next(options.RestartMinTicks, options.RestartMaxTicks + 1) * (long)Simulation.UnitsPerTick;
         host.Schedule(downtime, new RestartReplica(victim.Id));
     }

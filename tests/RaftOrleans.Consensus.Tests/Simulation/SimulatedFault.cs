@@ -31,6 +31,8 @@ internal enum SimulatedFault
     AckSnapshotBeforeDurable = 512,
     /// <summary><see cref="RaftFaults.KeepConflictingSuffix"/>.</summary>
     KeepConflictingSuffix = 1024,
+    /// <summary><see cref="RaftFaults.IgnoreIncarnations"/>.</summary>
+    IgnoreIncarnations = 2048,
 }
 
 internal static class SimulatedFaultExtensions
@@ -49,5 +51,6 @@ internal static class SimulatedFaultExtensions
         InstallOlderSnapshot = fault.HasFlag(SimulatedFault.InstallOlderSnapshot),
         AckSnapshotBeforeDurable = fault.HasFlag(SimulatedFault.AckSnapshotBeforeDurable),
         KeepConflictingSuffix = fault.HasFlag(SimulatedFault.KeepConflictingSuffix),
+        IgnoreIncarnations = fault.HasFlag(SimulatedFault.IgnoreIncarnations),
     };
 }

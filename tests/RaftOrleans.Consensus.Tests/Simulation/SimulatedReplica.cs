@@ -14,7 +14,7 @@ namespace RaftOrleans.Consensus.Tests.Simulation;
 internal sealed class SimulatedReplica : IAppliedRequestsHost<ClientRequest>
 {
     private readonly SimulationOptions _options;
-    private readonly RaftConfig _config;
+    private RaftConfig _config;
     private readonly RaftFaults _faults;
     private readonly SafetyMonitor _monitor;
     private readonly SimulatedNetwork _network;
@@ -55,8 +55,15 @@ internal sealed class SimulatedReplica : IAppliedRequestsHost<ClientRequest>
     /// <summary>Replica id.</summary>
     public int Id { get; }
 
-    /// <summary>The disk: log and hard state, kept across crashes.</summary>
-    public MemoryRaftLogStorage Disk { get; }
+    /// <summary>The disk: log and hard state, kept across crashes (replaced by a blank one when wiped).</summary>
+    public MemoryRaftLogStorage Disk { get; private set; }
+
+    /// <summary>The incarnation stored on the disk (0 until the first start, and after a wipe).</summary>
+    public long DiskIncarnation { get; private set; }
+
+    /// <summary>Times this replica's disk was wiped.</summary>
+    public int Wipes { get; private set; }
+
 
     /// <summary>The durable snapshot (taken here or installed from a leader), kept across crashes; null before the first.</summary>
     public SnapshotImage? DurableSnapshot { get; private set; }
@@ -110,11 +117,14 @@ internal sealed class SimulatedReplica : IAppliedRequestsHost<ClientRequest>
             _snapshotRandom ??= new Random(random.Next());
             _nextSnapshotAt = machine.AppliedIndex + DrawSnapshotInterval();
         }
-        Node = new RaftNode(_config, Disk, random, machine.AppliedIndex, _requests) { Faults = _faults };
+        // The grain's rule: blank storage gets a new incarnation, persisted before anything is sent.
+        DiskIncarnation = StorageIncarnation.Resolve(DiskIncarnation, random, out _);
+        _config = _config with { Incarnation = DiskIncarnation };
+        Node = new RaftNode(_config, Disk, random, machine.AppliedIndex, _requests, DurableSnapshot?.Metadata) { Faults = _faults };
         _lastRole = StateRole.Follower;
         HardState hs = Disk.HardState;
         _trace.Add(now, $"[r{Id}] start from disk: term={hs.Term} vote={hs.Vote} commit={hs.Commit} snapshot={DurableSnapshot?.Metadata.Index ?? 0} "
-            + $"log=[{Disk.FirstIndex()},{Disk.LastIndex()}], tick every {tickInterval} units");
+            + $"log=[{Disk.FirstIndex()},{Disk.LastIndex()}], incarnation {DiskIncarnation:x16}, tick every {tickInterval} units");
         Pump(now);
     }
 
@@ -125,6 +135,17 @@ internal sealed class SimulatedReplica : IAppliedRequestsHost<ClientRequest>
         _trace.Add(now, $"[r{Id}] CRASH ({Describe()})");
         Node = null;
         _requests = null;
+    }
+
+    /// <summary>Crashes and loses the disk (a replaced disk): the next start is blank, under the same id and a new incarnation.</summary>
+    public void CrashAndWipe(long now)
+    {
+        if (IsUp) Crash(now);
+        Disk = new MemoryRaftLogStorage { Faults = _faults };
+        DurableSnapshot = null;
+        DiskIncarnation = 0;
+        Wipes++;
+        _trace.Add(now, $"[r{Id}] DISK WIPED");
     }
 
     /// <summary>Arms a torn crash: the replica crashes during its next batch that has entries or a snapshot,
@@ -201,7 +222,7 @@ internal sealed class SimulatedReplica : IAppliedRequestsHost<ClientRequest>
             return $"r{Id} DOWN disk(term={Disk.HardState.Term} commit={Disk.HardState.Commit} log=[{Disk.FirstIndex()},{Disk.LastIndex()}])";
         RaftStatus s = Node.Status();
         string peers = s.Progress.Count == 0 ? "" : " progress=" + string.Join(",", s.Progress.Select(p => $"r{p.Id}:{p.State}/{p.Match}"));
-        return $"r{Id} {s.Role} term={s.Term} leader={s.Leader} commit={s.Commit} applied={Machine!.AppliedIndex} log=[{s.FirstIndex},{s.LastIndex}]{peers}";
+        return $"r{Id}{(Node.IsExcluded ? " EXCLUDED" : "")} {s.Role} term={s.Term} leader={s.Leader} commit={s.Commit} applied={Machine!.AppliedIndex} log=[{s.FirstIndex},{s.LastIndex}]{peers}";
     }
 
     void IAppliedRequestsHost<ClientRequest>.Completed(ClientRequest waiter, KvResult result, string detail)
@@ -297,7 +318,7 @@ internal sealed class SimulatedReplica : IAppliedRequestsHost<ClientRequest>
         if (applied < _nextSnapshotAt) return true;
         _nextSnapshotAt = applied + DrawSnapshotInterval();
 
-        DurableSnapshot = new SnapshotImage(new SnapshotMetadata(applied, Disk.Term(applied), _config.Peers.Order().ToArray()), machine.Snapshot());
+        DurableSnapshot = new SnapshotImage(Node!.SnapshotMetadataAt(applied), machine.Snapshot());
         if (_tornCrashArmed)
         {
             _trace.Add(now, $"[r{Id}] crashes after saving a snapshot at {applied}, before compacting the log [{Disk.FirstIndex()},{Disk.LastIndex()}]");

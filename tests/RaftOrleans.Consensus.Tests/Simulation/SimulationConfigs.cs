@@ -170,9 +170,31 @@ internal static class SimulationConfigs
         MaxInflightSnapshotChunks = 3,
     };
 
+    /// <summary>Three replicas where one disk is replaced (wiped, restarted blank under its old id) amid crashes of
+    /// (mostly) the leader, stalls, partitions and compaction: the issue #13 scenario's ingredients at random.</summary>
+    public static SimulationOptions ThreeWipes { get; } = new()
+    {
+        Name = "three-wipes",
+        Replicas = 3,
+        Loss = 0.02,
+        Reorder = 0.05,
+        PartitionProbability = 0.08,
+        CrashProbability = 0.15,
+        CrashLeaderBias = 0.8,
+        MaxCrashed = 1,
+        RestartMinTicks = 0,
+        PauseProbability = 0.12,
+        WipeProbability = 0.05,
+        ClockDriftPercent = 10,
+        RestartMaxTicks = 100,
+        SnapshotEveryEntries = 8,
+        TrailingEntries = 0,
+        Clients = 5,
+    };
+
     /// <summary>Every configuration, in the order seeds are assigned.</summary>
     public static IReadOnlyList<SimulationOptions> All { get; } =
-        [ThreeLossy, FivePartitions, ThreeCrashes, ThreeMixed, FiveMixed, ThreeChaos, ThreeSnapshots, FiveSnapshots];
+        [ThreeLossy, FivePartitions, ThreeCrashes, ThreeMixed, FiveMixed, ThreeChaos, ThreeSnapshots, FiveSnapshots, ThreeWipes];
 
     /// <summary>The configuration named <paramref name="name"/>; throws listing the valid names otherwise.</summary>
     public static SimulationOptions Find(string name) =>

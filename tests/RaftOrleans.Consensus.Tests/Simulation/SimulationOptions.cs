@@ -76,6 +76,11 @@ internal sealed record SimulationOptions
     public int RestartMinTicks { get; init; } = 2;
     /// <summary>Longest downtime, in ticks.</summary>
     public int RestartMaxTicks { get; init; } = 60;
+    /// <summary>Probability per nemesis round of wiping a replica's disk (it restarts blank under its old id and a
+    /// new incarnation), once the group has committed its configuration.</summary>
+    public double WipeProbability { get; init; }
+    /// <summary>Most disk wipes per run (each wiped replica is excluded for good; more than a minority would stop the group).</summary>
+    public int MaxWipes { get; init; } = 1;
     /// <summary>Probability per nemesis round of pausing a live replica (a stop-the-world stall: it
     /// neither ticks nor handles anything; what arrives meanwhile waits for it).</summary>
     public double PauseProbability { get; init; }

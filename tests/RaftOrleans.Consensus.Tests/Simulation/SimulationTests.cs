@@ -29,7 +29,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
         foreach (var config in sweep.Outcomes.GroupBy(o => o.Options.Name))
         {
             output.WriteLine($"  {config.Key}: {config.Count()} seeds, {config.Sum(o => o.Steps)} steps, {config.Sum(o => o.Operations)} ops "
-                + $"({config.Sum(o => o.Completed)} completed), {config.Sum(o => o.Elections)} elections, {config.Sum(o => o.Crashes)} crashes, "
+                + $"({config.Sum(o => o.Completed)} completed), {config.Sum(o => o.Elections)} elections, {config.Sum(o => o.Crashes)} crashes, {config.Sum(o => o.Wipes)} wipes, "
                 + $"{config.Sum(o => o.Partitions)} partitions, {config.Sum(o => o.Pauses)} pauses, {config.Count(o => o.Converged)} converged at the end, "
                 + $"{config.Sum(o => o.Compactions)} compactions, {config.Sum(o => o.SnapshotsInstalled)} snapshots installed, "
                 + $"{config.Count(o => o.Failed)} violations");

@@ -32,8 +32,8 @@ internal sealed class Replica
     /// <summary>Snapshots installed from <see cref="Ready.Snapshot"/>, in order.</summary>
     public List<SnapshotImage> Installed { get; } = [];
 
-    public RaftConfig Config { get; }
-    public MemoryRaftLogStorage Storage { get; }
+    public RaftConfig Config { get; private set; }
+    public MemoryRaftLogStorage Storage { get; private set; }
     public RaftNode Node { get; private set; }
     public int Id => Config.Id;
 
@@ -105,7 +105,17 @@ internal sealed class Replica
         Applied.Clear();
         AppliedIndex = Storage.FirstIndex() - 1;
         var faults = Node.Faults;
-        Node = new RaftNode(Config, Storage, new Random(seed + restarts * 104729), AppliedIndex, Snapshotter) { Faults = faults };
+        Node = new RaftNode(Config, Storage, new Random(seed + restarts * 104729), AppliedIndex, Snapshotter,
+            Storage.Snapshot.IsEmpty ? null : Storage.Snapshot) { Faults = faults };
+    }
+
+    /// <summary>Crash, lose the disk (a replaced disk) and restart blank under the same id with storage
+    /// incarnation <paramref name="incarnation"/>; the deliberate-bug switch board is kept.</summary>
+    public void Wipe(long incarnation)
+    {
+        Storage = new MemoryRaftLogStorage();
+        Config = Config with { Incarnation = incarnation };
+        Restart();
     }
 
     /// <summary>The node's log as (index, term) pairs: persisted entries (tests drain before looking).</summary>
