@@ -48,52 +48,7 @@ members="$root/bench/members.sh"
 mkdir -p "$BENCH_PIDS"
 log="$results/soak.log"
 
-say() { echo "== $*" | tee -a "$log" >&2; }
-
-# Stops every process whose pid file is in $BENCH_PIDS: SIGTERM, up to 15 s, then SIGKILL.
-stop_members() {
-  local pids=() f pid
-  for f in "$BENCH_PIDS"/*.pid; do
-    [[ -f "$f" ]] || continue
-    pid="$(cat "$f")"; rm -f "$f"
-    [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && { kill -TERM "$pid" 2>/dev/null || true; pids+=("$pid"); }
-  done
-  local deadline=$((SECONDS + 15))
-  for pid in "${pids[@]}"; do
-    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-}
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  stop_members
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-check_ports() {
-  local p
-  for p in "$@"; do
-    if port_busy "$p"; then echo "port $p on 127.0.0.1 is in use; set BASE_PORT to another range" >&2; exit 1; fi
-  done
-}
-
-failed_steps=0
-# One bounded step; a failed step is reported and counted, and the run goes on.
-bench() {
-  local code=0
-  if ! timeout --kill-after=10 "$1" "$bench_bin" "${@:2}" 2> >(tee -a "$log" >&2) | tee -a "$log"; then
-    code=${PIPESTATUS[0]}
-  fi
-  if [ "$code" != 0 ]; then
-    failed_steps=$((failed_steps + 1))
-    say "FAILED (exit $code$( [ "$code" -gt 128 ] && echo ", signal $((code - 128))")): raftkv-bench ${*:2}"
-    return 1
-  fi
-}
+source "$root/bench/bench-lib.sh"
 
 # Starts a fresh 3-member cluster of $1 in data folder $2 and waits until it serves; sets $opts and $names.
 start_cluster() {
