@@ -34,6 +34,12 @@ public sealed record ReplicaStatus
     [Id(13)] public long SnapshotIndex { get; init; }
     /// <summary>Snapshots installed from a leader since activation.</summary>
     [Id(14)] public long SnapshotsInstalled { get; init; }
+    /// <summary>
+    /// Whether the group's configuration (the voters' storage incarnations) is committed in this
+    /// replica's view. Until it is, a leader accepts no writes: a new group commits its first
+    /// configuration once every replica has been up (docs/disk-loss.md).
+    /// </summary>
+    [Id(15)] public bool Configured { get; init; }
 }
 
 /// <summary>The status of every replica of one group.</summary>

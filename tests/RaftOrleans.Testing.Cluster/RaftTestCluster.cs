@@ -308,8 +308,9 @@ public sealed class RaftTestCluster : IAsyncDisposable
 
     /// <summary>
     /// Waits until exactly one reachable replica, other than <paramref name="excluding"/>, is leader
-    /// and every other reachable replica (again ignoring <paramref name="excluding"/>) follows it in
-    /// its term; returns the leader.
+    /// with the group's configuration committed (so it accepts writes: a new group commits its first
+    /// configuration only once every replica has acknowledged it) and every other reachable replica
+    /// (again ignoring <paramref name="excluding"/>) follows it in its term; returns the leader.
     /// </summary>
     public async Task<ReplicaStatus> WaitForLeaderAsync(TimeSpan? timeout = null, int? excluding = null)
     {
@@ -319,11 +320,11 @@ public sealed class RaftTestCluster : IAsyncDisposable
             var status = await StatusAsync();
             var considered = status.Replicas.Where(r => r.Replica != excluding && r.Error is null).ToList();
             var leaders = considered.Where(r => r.Role == "Leader").ToList();
-            if (leaders.Count != 1) return false;
+            if (leaders.Count != 1 || !leaders[0].Configured) return false;
             if (considered.Any(r => r.Term != leaders[0].Term || r.Leader != leaders[0].Replica)) return false;
             leader = leaders[0];
             return true;
-        }, timeout ?? TimeSpan.FromSeconds(60), excluding is null ? "one leader that every live replica follows" : $"one leader other than replica {excluding}");
+        }, timeout ?? TimeSpan.FromSeconds(60), excluding is null ? "one configured leader that every live replica follows" : $"one configured leader other than replica {excluding}");
         return leader!;
     }
 

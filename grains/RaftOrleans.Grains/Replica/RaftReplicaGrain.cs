@@ -252,6 +252,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
             FirstIndex = _store.Memory.FirstIndex(),
             SnapshotIndex = _store.DurableSnapshotIndex,
             SnapshotsInstalled = _snapshotsInstalled,
+            Configured = _node.ConfigurationCommitted,
         });
     }
 
