@@ -5,6 +5,7 @@ using Orleans.Concurrency;
 using Orleans.Runtime;
 using RaftOrleans.Grains.Diagnostics;
 using RaftOrleans.Grains.Hosting;
+using RaftOrleans.Grains.Placement;
 using RaftOrleans.Grains.Replica;
 using RaftOrleans.KeyValue;
 
@@ -19,6 +20,7 @@ namespace RaftOrleans.Grains.Gateway;
 /// </summary>
 [StatelessWorker]
 [Reentrant]
+[GrainType(ReplicaAddressCache.GatewayGrainTypeName)]
 internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
 {
     private readonly RaftKeyValueOptions _options;
@@ -31,9 +33,11 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
     private int _leaderHint;
 
     private readonly PeerSilos _silos;
+    private readonly SilentReplicas _silentReplicas;
 
-    public KeyValueGrain(IOptions<RaftKeyValueOptions> options, ILogger<KeyValueGrain> logger, RaftMetrics metrics, IClusterMembershipService membership)
+    public KeyValueGrain(IOptions<RaftKeyValueOptions> options, ILogger<KeyValueGrain> logger, RaftMetrics metrics, IClusterMembershipService membership, SilentReplicas silentReplicas)
     {
+        _silentReplicas = silentReplicas;
         _silos = new PeerSilos(membership, options.Value);
         _options = options.Value;
         _logger = logger;
@@ -131,15 +135,19 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
     {
         var started = Stopwatch.GetTimestamp();
         var deadline = _options.RequestTimeout;
-        var target = _leaderHint != 0 && _silos.IsUp(_leaderHint) ? _leaderHint : NextUp(Random.Shared.Next(1, _options.ReplicaCount + 1) - 1);
         var backoff = TimeSpan.FromMilliseconds(10);
         var attempts = 0;
         var reason = "no attempt";
-        var inFlight = new List<(Task<ReplicaReply> Task, int Target)>();
-        // Replicas with an attempt in flight past the attempt timeout. A killed leader's silo does not
-        // answer until Orleans declares it dead, while followers that have not timed out yet still
-        // name it as leader: redirecting there again would cost another attempt timeout each time.
-        var silent = new HashSet<int>();
+        var inFlight = new List<(Task<(ReplicaReply Reply, bool Failed)> Task, int Target)>();
+        // Replicas that did not answer recently, in this request or an earlier one on this silo. A
+        // killed leader's silo does not answer until Orleans declares it dead, while followers that
+        // have not timed out yet still name it as leader: going there again would cost another
+        // attempt timeout each time (see SilentReplicas).
+        var silent = _silentReplicas.Of(_group, _options.ReplicaCount);
+        var silentHere = new HashSet<int>(); // the ones that did not answer this request
+        var target = _leaderHint != 0 && _silos.IsUp(_leaderHint) && !silent.Contains(_leaderHint)
+            ? _leaderHint
+            : NextUp(Random.Shared.Next(1, _options.ReplicaCount + 1) - 1, silent);
         while (true)
         {
             var remaining = deadline - Stopwatch.GetElapsedTime(started);
@@ -158,6 +166,8 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
                 {
                     reason = $"replica {target} did not answer within {_options.AttemptTimeout.TotalMilliseconds:0} ms";
                     silent.Add(target);
+                    silentHere.Add(target);
+                    _silentReplicas.MarkSilent(_group, target);
                     next = -1;
                     break;
                 }
@@ -166,8 +176,20 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
                 if (index < 0) continue; // the delay: re-check the attempt deadline
                 var (task, from) = inFlight[index];
                 inFlight.RemoveAt(index);
-                silent.Remove(from);
-                var reply = task.Result;
+                var (reply, failed) = task.Result;
+                if (failed)
+                {
+                    // The call itself failed (silo unreachable, replica unplaceable): avoid it too.
+                    silent.Add(from);
+                    silentHere.Add(from);
+                    _silentReplicas.MarkSilent(_group, from);
+                }
+                else
+                {
+                    silent.Remove(from);
+                    silentHere.Remove(from);
+                    _silentReplicas.Heard(_group, from);
+                }
                 if (!reply.NotLeader && reply.Response is not null)
                 {
                     _leaderHint = from;
@@ -175,7 +197,7 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
                 }
                 reason = $"replica {from}: {reply.Reason ?? "not leader"}";
                 if (from != target) continue; // a stale attempt failed; keep waiting for the current one
-                next = reply.LeaderHint != 0 && reply.LeaderHint != target && !silent.Contains(reply.LeaderHint) ? reply.LeaderHint : -1;
+                next = ShouldFollow(reply.LeaderHint, target, silent, silentHere) ? reply.LeaderHint : -1;
             }
 
             if (next > 0)
@@ -201,6 +223,18 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
         return KvResponse.Unavailable($"no leader of group '{_group}' answered the {what} within {deadline.TotalSeconds:0.#} s ({attempts} attempts; last: {reason}). A write may or may not have taken effect.");
     }
 
+    /// <summary>
+    /// Whether to redirect to the leader a follower named. Never to one that did not answer this request.
+    /// One that did not answer an earlier request is skipped while another replica can be tried (followers
+    /// name a crashed leader until they elect a new one), but followed when the only alternative is
+    /// asking the same follower again: it may be a live leader that was only slow once.
+    /// </summary>
+    private bool ShouldFollow(int hint, int target, HashSet<int> silent, HashSet<int> silentHere)
+    {
+        if (hint == 0 || hint == target || silentHere.Contains(hint)) return false;
+        return !silent.Contains(hint) || NextUp(target, silent) == target;
+    }
+
     /// <summary>The first replica after <paramref name="index"/> (cyclically) whose silo is up and that is
     /// not in <paramref name="skip"/>; then one that is only up; the next one if none is.</summary>
     private int NextUp(int index, HashSet<int>? skip = null)
@@ -216,16 +250,17 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
         return index % _options.ReplicaCount + 1;
     }
 
-    /// <summary>One attempt; a failed call (silo down, replica unplaceable) becomes a "not leader" reply.</summary>
-    private async Task<ReplicaReply> Invoke(Func<IRaftReplicaGrain, Task<ReplicaReply>> call, int target)
+    /// <summary>One attempt; a failed call (silo down, replica unplaceable) becomes a "not leader" reply
+    /// marked <c>Failed</c>.</summary>
+    private async Task<(ReplicaReply Reply, bool Failed)> Invoke(Func<IRaftReplicaGrain, Task<ReplicaReply>> call, int target)
     {
         try
         {
-            return await call(Replica(target));
+            return (await call(Replica(target)), false);
         }
         catch (Exception ex)
         {
-            return new ReplicaReply { NotLeader = true, Reason = ex.GetBaseException().Message };
+            return (new ReplicaReply { NotLeader = true, Reason = ex.GetBaseException().Message }, true);
         }
     }
 }

@@ -33,6 +33,7 @@ public static class RaftKeyValueHostingExtensions
         services.AddSingleton<IConfigurationValidator, RaftKeyValueOptionsValidator>();
         services.AddMetrics();
         services.TryAddSingleton<RaftMetrics>();
+        services.TryAddSingleton<Gateway.SilentReplicas>();
         services.AddPlacementDirector<ReplicaPlacementStrategy, ReplicaPlacementDirector>();
         // Replica addresses are computed, never looked up in the directory (see ReplicaAddressCache).
         services.Configure<GrainDirectoryOptions>(o => o.CachingStrategy = GrainDirectoryOptions.CachingStrategyType.Custom);

@@ -22,17 +22,32 @@ namespace RaftOrleans.Grains.Placement;
 /// extra 0.5 s. A replica's place never needs a lookup (<see cref="ReplicaPlacementDirector"/> pins
 /// it to its silo by name), so this cache always answers for replicas and keeps everything else in
 /// Orleans' own LRU cache.
+/// <para>
+/// It also answers for the gateway grain (<c>KeyValueGrain</c>, a stateless worker) with this silo.
+/// Orleans 10.4.2 addresses a call to a stateless worker like any other grain: on a cache miss its
+/// placement worker first does a full directory lookup (<c>DhtGrainLocator.Lookup</c>), although a
+/// stateless worker is never registered there, and only then asks the stateless-worker director, which
+/// picks the local silo. When the partition owning <c>keyvalue/default</c> was on a killed silo, that
+/// lookup failed ("Unable to connect") until the silo was declared dead, about 20 s with the
+/// stall-tolerant membership, and client writes through a surviving gateway waited that long. Answering
+/// here with the local silo is what the director would pick, without the lookup.
+/// </para>
 /// </remarks>
 public sealed class ReplicaAddressCache : IGrainDirectoryCache
 {
     /// <summary>The grain type name of the replica grain (see <c>RaftReplicaGrain</c>).</summary>
     public const string ReplicaGrainTypeName = "raftreplica";
 
+    /// <summary>The grain type name of the gateway grain (see <c>KeyValueGrain</c>).</summary>
+    public const string GatewayGrainTypeName = "keyvalue";
+
     private static readonly GrainType ReplicaGrainType = GrainType.Create(ReplicaGrainTypeName);
+    private static readonly GrainType GatewayGrainType = GrainType.Create(GatewayGrainTypeName);
     private readonly IServiceProvider _services;
     private readonly IGrainDirectoryCache _inner;
     private readonly RaftKeyValueOptions _options;
     private IClusterMembershipService? _membership;
+    private ILocalSiloDetails? _localSilo;
     private ActiveSilos _active = new(MembershipVersion.MinValue, []);
 
     /// <summary>Creates the cache; everything but replicas goes to an LRU cache sized by <paramref name="directoryOptions"/>.</summary>
@@ -52,11 +67,12 @@ public sealed class ReplicaAddressCache : IGrainDirectoryCache
     /// <inheritdoc />
     public bool LookUp(GrainId key, [NotNullWhen(true)] out GrainAddress? result, out int version)
     {
+        if (IsGateway(key)) return LookUpGateway(key, out result, out version);
         if (!IsReplica(key)) return _inner.LookUp(key, out result, out version);
         version = 0;
         result = null;
         if (!ReplicaKey.TryParse(key.Key.ToString() ?? "", out var replica)) return false;
-        var snapshot = (_membership ??= _services.GetRequiredService<IClusterMembershipService>()).CurrentSnapshot;
+        var snapshot = Membership.CurrentSnapshot;
         var active = _active;
         if (active.Version != snapshot.Version)
         {
@@ -81,17 +97,33 @@ public sealed class ReplicaAddressCache : IGrainDirectoryCache
         return true;
     }
 
-    /// <inheritdoc />
-    public void AddOrUpdate(GrainAddress value, int version)
+    /// <summary>
+    /// The gateway grain runs on this silo, as the stateless-worker director would place it, unless this
+    /// silo is shutting down: then the miss sends the call through Orleans' placement, whose director
+    /// picks another silo.
+    /// </summary>
+    private bool LookUpGateway(GrainId key, [NotNullWhen(true)] out GrainAddress? result, out int version)
     {
-        if (!IsReplica(value.GrainId)) _inner.AddOrUpdate(value, version);
+        version = 0;
+        result = null;
+        var local = (_localSilo ??= _services.GetRequiredService<ILocalSiloDetails>()).SiloAddress;
+        var snapshot = Membership.CurrentSnapshot;
+        if (snapshot.GetSiloStatus(local).IsTerminating()) return false;
+        result = new GrainAddress { GrainId = key, SiloAddress = local, MembershipVersion = snapshot.Version };
+        return true;
     }
 
     /// <inheritdoc />
-    public bool Remove(GrainId key) => !IsReplica(key) && _inner.Remove(key);
+    public void AddOrUpdate(GrainAddress value, int version)
+    {
+        if (!IsComputed(value.GrainId)) _inner.AddOrUpdate(value, version);
+    }
 
     /// <inheritdoc />
-    public bool Remove(GrainAddress key) => !IsReplica(key.GrainId) && _inner.Remove(key);
+    public bool Remove(GrainId key) => !IsComputed(key) && _inner.Remove(key);
+
+    /// <inheritdoc />
+    public bool Remove(GrainAddress key) => !IsComputed(key.GrainId) && _inner.Remove(key);
 
     /// <inheritdoc />
     public void Clear() => _inner.Clear();
@@ -99,7 +131,14 @@ public sealed class ReplicaAddressCache : IGrainDirectoryCache
     /// <inheritdoc />
     public IEnumerable<(GrainAddress ActivationAddress, int Version)> KeyValues => _inner.KeyValues;
 
+    private IClusterMembershipService Membership => _membership ??= _services.GetRequiredService<IClusterMembershipService>();
+
     private static bool IsReplica(GrainId id) => id.Type.Equals(ReplicaGrainType);
+
+    private static bool IsGateway(GrainId id) => id.Type.Equals(GatewayGrainType);
+
+    /// <summary>Addresses this cache computes instead of storing.</summary>
+    private static bool IsComputed(GrainId id) => IsReplica(id) || IsGateway(id);
 
     /// <summary>Active silos by name at one membership version; replaced whole, so readers never see a mix.</summary>
     private sealed record ActiveSilos(MembershipVersion Version, Dictionary<string, SiloAddress> ByName);

@@ -74,7 +74,7 @@ public sealed class ReplicaAddressCacheTests
         Assert.True(cache.LookUp(replica, out var address, out _));
         Assert.Equal(Silo1, address.SiloAddress);
 
-        var other = GrainId.Create("keyvalue", "default");
+        var other = GrainId.Create("othergrain", "default");
         Assert.False(cache.LookUp(other, out _, out _));
         cache.AddOrUpdate(new GrainAddress { GrainId = other, SiloAddress = Silo2 }, 0);
         Assert.True(cache.LookUp(other, out address, out _));
@@ -83,9 +83,33 @@ public sealed class ReplicaAddressCacheTests
         Assert.False(cache.LookUp(other, out _, out _));
     }
 
-    private static ReplicaAddressCache Create(FakeMembership membership)
+    [Fact]
+    public void The_gateway_grain_is_always_on_this_silo_without_a_lookup_unless_this_silo_is_stopping()
     {
-        var services = new ServiceCollection().AddSingleton<IClusterMembershipService>(membership).BuildServiceProvider();
+        // A directory lookup for the stateless-worker gateway can wait ~20 s on a killed silo that
+        // owned its directory partition; the cache answers with the local silo instead.
+        var membership = new FakeMembership((Silo1, SiloStatus.Active, "silo1"), (Silo2, SiloStatus.Active, "silo2"));
+        var cache = Create(membership, local: Silo2);
+        var gateway = GrainId.Create(ReplicaAddressCache.GatewayGrainTypeName, "default");
+        Assert.True(cache.LookUp(gateway, out var address, out _));
+        Assert.Equal(Silo2, address.SiloAddress);
+        Assert.Equal(gateway, address.GrainId);
+
+        cache.AddOrUpdate(new GrainAddress { GrainId = gateway, SiloAddress = Silo1 }, 0);
+        Assert.False(cache.Remove(gateway));
+        Assert.True(cache.LookUp(GrainId.Create(ReplicaAddressCache.GatewayGrainTypeName, "orders"), out address, out _));
+        Assert.Equal(Silo2, address.SiloAddress);
+        Assert.True(cache.LookUp(gateway, out address, out _));
+        Assert.Equal(Silo2, address.SiloAddress);
+
+        membership.Set((Silo1, SiloStatus.Active, "silo1"), (Silo2, SiloStatus.ShuttingDown, "silo2"));
+        Assert.False(cache.LookUp(gateway, out _, out _));
+    }
+
+    private static ReplicaAddressCache Create(FakeMembership membership, SiloAddress? local = null)
+    {
+        var services = new ServiceCollection().AddSingleton<IClusterMembershipService>(membership)
+            .AddSingleton<ILocalSiloDetails>(new FakeLocalSilo(local ?? Silo1)).BuildServiceProvider();
         return new ReplicaAddressCache(services, new GrainDirectoryOptions(), Options.Create(new RaftKeyValueOptions()));
     }
 
@@ -107,5 +131,18 @@ public sealed class ReplicaAddressCacheTests
         public ValueTask Refresh(MembershipVersion minimumVersion = default, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
         public Task<bool> TryKill(SiloAddress siloAddress) => Task.FromResult(false);
+    }
+
+    private sealed class FakeLocalSilo(SiloAddress silo) : ILocalSiloDetails
+    {
+        public string Name => "local";
+
+        public string ClusterId => "test";
+
+        public string DnsHostName => "localhost";
+
+        public SiloAddress SiloAddress => silo;
+
+        public SiloAddress GatewayAddress => silo;
     }
 }
