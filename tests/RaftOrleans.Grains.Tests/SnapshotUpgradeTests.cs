@@ -71,13 +71,28 @@ public sealed class SnapshotUpgradeTests
 
         // It keeps working: 300 more writes take snapshots on top of the old row and compact the old chunks.
         for (var i = 0; i < 300; i++) Assert.Equal(KvStatusCode.Ok, (await store.PutAsync("n" + (i % 20), "new" + i)).Status);
+        // Where the deltas land is not fixed: a delta starts only once the previous write (and the
+        // merge it may run) is durable, so a slow merge moves every later snapshot up. Keep writing
+        // other keys until every replica holds a snapshot at or above 300 and compacted past 200.
         var status = default(GroupStatus);
-        await cluster.WaitUntilAsync(async () =>
+        var extra = 0;
+        try
         {
-            status = await store.StatusAsync();
-            var leader = status.Replicas.SingleOrDefault(r => r.Role == "Leader");
-            return leader is not null && status.Replicas.All(r => r.Applied == leader.Commit && r.FirstIndex > 200 && r.SnapshotIndex >= 300);
-        }, TimeSpan.FromSeconds(60), "every old replica applied the new writes, snapshotted and compacted");
+            await cluster.WaitUntilAsync(async () =>
+            {
+                status = await store.StatusAsync();
+                var leader = status.Replicas.SingleOrDefault(r => r.Role == "Leader");
+                if (leader is not null && status.Replicas.All(r => r.Applied == leader.Commit && r.FirstIndex > 200 && r.SnapshotIndex >= 300)) return true;
+                for (var j = 0; j < 10; j++, extra++) Assert.Equal(KvStatusCode.Ok, (await store.PutAsync("m" + (extra % 20), "more" + extra)).Status);
+                return false;
+            }, TimeSpan.FromSeconds(60), "every old replica applied the new writes, snapshotted and compacted");
+        }
+        catch (TimeoutException ex)
+        {
+            // The cluster description names the default group only: say where the upgraded group stood.
+            throw new TimeoutException(ex.Message + $"\nGroup 'old' after {extra} extra writes: " + string.Join("; ", (status?.Replicas ?? []).Select(r =>
+                $"replica {r.Replica} {r.Role} term={r.Term} commit={r.Commit} applied={r.Applied} first={r.FirstIndex} snapshot={r.SnapshotIndex} configured={r.Configured}")), ex);
+        }
         Assert.Equal("new299", (await store.GetAsync("n19")).Value);
         Assert.Equal("old29", (await store.GetAsync("k9")).Value);
     }
