@@ -27,7 +27,8 @@ public static class ResultFiles
     /// <summary>Every failover result in <paramref name="directory"/>.</summary>
     public static List<FailoverResult> ReadFailovers(string directory) => Read<FailoverResult>(directory, "failover-*.json");
 
-    private static string WriteFile<T>(string directory, string name, T value)
+    /// <summary>Writes <paramref name="value"/> as JSON to <paramref name="name"/> in <paramref name="directory"/>; returns the path.</summary>
+    internal static string WriteFile<T>(string directory, string name, T value)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, name);
@@ -35,7 +36,8 @@ public static class ResultFiles
         return path;
     }
 
-    private static List<T> Read<T>(string directory, string pattern)
+    /// <summary>Every result matching <paramref name="pattern"/> in <paramref name="directory"/>, in name order.</summary>
+    internal static List<T> Read<T>(string directory, string pattern)
         => Directory.Exists(directory)
             ? [.. Directory.GetFiles(directory, pattern).Order(StringComparer.Ordinal)
                 .Select(f => JsonSerializer.Deserialize<T>(File.ReadAllText(f), Options)
