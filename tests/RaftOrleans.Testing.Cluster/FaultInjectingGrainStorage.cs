@@ -21,6 +21,7 @@ public sealed class FaultInjectingGrainStorage(IGrainStorage inner, StorageFault
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         await DelayAsync();
+        using var inFlight = faults.EnterWrite(silo);
         if (faults.TakeFailBeforeWrite(silo))
         {
             throw new StorageFaultException($"injected: write of {stateName} for {grainId} on {silo} failed before reaching storage");
@@ -43,6 +44,7 @@ public sealed class FaultInjectingGrainStorage(IGrainStorage inner, StorageFault
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         await DelayAsync();
+        using var inFlight = faults.EnterWrite(silo);
         await inner.ClearStateAsync(stateName, grainId, grainState);
     }
 

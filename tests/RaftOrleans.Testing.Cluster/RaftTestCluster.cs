@@ -129,6 +129,7 @@ public sealed class RaftTestCluster : IAsyncDisposable
         silo.AddRaftSqliteGrainStorage(SqliteStorageProvider, Path.Combine(dataDirectory, name, "raft.db"));
         silo.Services.AddKeyedSingleton<IGrainStorage>(ReplicaStorageProvider, (services, _) =>
             new FaultInjectingGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(SqliteStorageProvider), controls.Storage, name));
+        SqliteWriteGate.ShareWith(silo.Services, SqliteStorageProvider, ReplicaStorageProvider);
         silo.UseInMemoryReminderService();
         silo.AddRaftKeyValue(o =>
         {

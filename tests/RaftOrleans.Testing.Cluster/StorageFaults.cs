@@ -151,12 +151,46 @@ public sealed class StorageFaults(int seed = 0)
         return r;
     }
 
+    /// <summary>
+    /// The most writes and deletes that were ever in the real storage of <paramref name="silo"/> at
+    /// once. The replicas' SQLite file admits one writer: more than 1 means a write could meet
+    /// SQLITE_BUSY (and Microsoft.Data.Sqlite's 150 ms sleep).
+    /// </summary>
+    public int MaxConcurrentWrites(string silo)
+    {
+        lock (_gate) return RulesFor(silo).MaxWritesInFlight;
+    }
+
+    /// <summary>Counts a write or delete on <paramref name="silo"/> as in flight until the result is disposed.</summary>
+    internal IDisposable EnterWrite(string silo)
+    {
+        lock (_gate)
+        {
+            var rules = RulesFor(silo);
+            rules.MaxWritesInFlight = Math.Max(rules.MaxWritesInFlight, ++rules.WritesInFlight);
+            return new WriteInFlight(this, rules);
+        }
+    }
+
+    private sealed class WriteInFlight(StorageFaults faults, Rules rules) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 1) return;
+            lock (faults._gate) rules.WritesInFlight--;
+        }
+    }
+
     private sealed class Rules
     {
         public (TimeSpan Min, TimeSpan Max)? Latency;
         public int FailWrites;
         public AfterWrite After;
         public long Fired;
+        public int WritesInFlight;
+        public int MaxWritesInFlight;
     }
 
     internal enum AfterWrite

@@ -101,6 +101,7 @@ public static class SqliteHostingExtensions
 
         AddSchemaInitializer(builder.Services);
         SqliteThreadPool.EnsureMinimumWorkerThreads();
+        builder.Services.AddKeyedSingleton<SqliteWriteGate>(providerName);
         return builder.AddAdoNetGrainStorage(providerName, optionsBuilder => BinaryStorageSerializer.Use(optionsBuilder, options =>
         {
             options.Invariant = AdoNetInvariantNames.Sqlite;

@@ -68,7 +68,8 @@ public static class ReplicaRestorer
         var storage = services.GetRequiredKeyedService<IGrainStorage>(options.StorageProviderName);
         await StartStorageAsync(services, storage, cancellationToken);
         var grainId = GrainId.Create(ReplicaAddressCache.ReplicaGrainTypeName, new ReplicaKey(group, replica).ToString());
-        var store = new ReplicaLogStore(storage, grainId, options.LogChunkEntries, options.SnapshotPartBytes, configured);
+        var store = new ReplicaLogStore(storage, grainId, options.LogChunkEntries, options.SnapshotPartBytes, configured,
+            writeGate: SqliteWriteGate.For(services, options.StorageProviderName));
         await store.LoadAsync();
         var memory = store.Memory;
         if (memory.LastIndex() != 0 || memory.HardState.Term != 0 || memory.HardState.Commit != 0 || store.DurableSnapshotIndex != 0)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
+using RaftOrleans.Grains.AdoNet;
 
 namespace RaftOrleans.Grains.Faults;
 
@@ -37,6 +38,7 @@ public static class StorageStallHostingExtensions
             StallLog.HookEnabled(logger, fullPath);
             return new StallableGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(providerName), fullPath, logger);
         });
+        SqliteWriteGate.ShareWith(builder.Services, providerName, name);
         return name;
     }
 }

@@ -51,13 +51,20 @@ internal sealed partial class RaftReplicaGrain
 
         if (!_snapshotWrite.IsCompleted || applied - _lastSnapshotIndex < _options.SnapshotEveryEntries) return;
         // O(changes): only what changed since the previous delta is serialized here.
+        var taking = Stopwatch.GetTimestamp();
         var parts = StateMachine.TakeChanges(_options.SnapshotPartBytes);
+        var takeMs = Stopwatch.GetElapsedTime(taking).TotalMilliseconds;
         var term = memory.Term(applied);
         _lastSnapshotIndex = applied;
-        _snapshotWrite = WriteSnapshotAsync(parts, applied, term);
+        _snapshotWrite = WriteSnapshotAsync(parts, applied, term, takeMs);
     }
 
-    private async Task WriteSnapshotAsync(IReadOnlyList<byte[]> parts, long applied, long term)
+    /// <summary>Makes a delta durable in the background, then lets the pump compact behind it.</summary>
+    /// <param name="parts">The delta's rows (<see cref="KeyValueStateMachine.TakeChanges"/>).</param>
+    /// <param name="applied">The applied index the delta reaches.</param>
+    /// <param name="term">The term of the entry at <paramref name="applied"/>.</param>
+    /// <param name="takeMs">How long taking the changes held the pump.</param>
+    private async Task WriteSnapshotAsync(IReadOnlyList<byte[]> parts, long applied, long term, double takeMs)
     {
         try
         {
@@ -71,7 +78,7 @@ internal sealed partial class RaftReplicaGrain
             _metrics.SnapshotDuration.Record(elapsed);
             _metrics.SnapshotBytes.Record(bytes);
             if (_store.Snapshots.Merges > merges) _metrics.SnapshotMerges.Add(_store.Snapshots.Merges - merges);
-            Log.SnapshotWritten(_logger, _name, applied, bytes, parts.Count, elapsed, _store.Snapshots.Manifest.Generation);
+            Log.SnapshotWritten(_logger, _name, applied, bytes, parts.Count, takeMs, elapsed, _store.Snapshots.Manifest.Generation);
             Kick(); // compaction may proceed now
         }
         catch (InconsistentStateException ex)

@@ -6,6 +6,7 @@ using Orleans.Concurrency;
 using Orleans.Runtime;
 using Orleans.Storage;
 using RaftOrleans.Consensus;
+using RaftOrleans.Grains.AdoNet;
 using RaftOrleans.Grains.Diagnostics;
 using RaftOrleans.Grains.Hosting;
 using RaftOrleans.Grains.Placement;
@@ -74,7 +75,8 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
 
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(_options.StorageProviderName);
         var peers = Enumerable.Range(1, _options.ReplicaCount).ToArray();
-        _store = new ReplicaLogStore(storage, this.GetGrainId(), _options.LogChunkEntries, _options.SnapshotPartBytes, peers);
+        var writeGate = SqliteWriteGate.For(ServiceProvider, _options.StorageProviderName);
+        _store = new ReplicaLogStore(storage, this.GetGrainId(), _options.LogChunkEntries, _options.SnapshotPartBytes, peers, writeGate: writeGate);
         // The head, the snapshot rows and the log after the compaction point; the state machine is
         // the durable snapshot's, and the committed entries after it are applied again by the pump.
         await _store.LoadAsync();

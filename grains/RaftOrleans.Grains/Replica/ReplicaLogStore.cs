@@ -2,6 +2,7 @@ using System.Globalization;
 using Orleans.Runtime;
 using Orleans.Storage;
 using RaftOrleans.Consensus;
+using RaftOrleans.Grains.AdoNet;
 using RaftOrleans.KeyValue;
 
 namespace RaftOrleans.Grains.Replica;
@@ -38,9 +39,10 @@ internal sealed class ReplicaLogStore
     /// <param name="snapshotPartBytes">Bound on a snapshot row's size.</param>
     /// <param name="voters">The group's voters (the configuration recorded with a compaction point).</param>
     /// <param name="maxSessions">Session limit of a state machine created from nothing.</param>
-    public ReplicaLogStore(IGrainStorage storage, GrainId grainId, int chunkEntries, int snapshotPartBytes = 1 << 20, IReadOnlyList<int>? voters = null, int maxSessions = 10_000)
+    /// <param name="writeGate">The provider's write gate (<see cref="SqliteWriteGate.For"/>), if it has one.</param>
+    public ReplicaLogStore(IGrainStorage storage, GrainId grainId, int chunkEntries, int snapshotPartBytes = 1 << 20, IReadOnlyList<int>? voters = null, int maxSessions = 10_000, SqliteWriteGate? writeGate = null)
     {
-        _rows = new ReplicaRows(storage, grainId);
+        _rows = new ReplicaRows(storage, grainId, writeGate);
         _chunkEntries = chunkEntries;
         _voters = voters ?? [];
         _maxSessions = maxSessions;

@@ -1,15 +1,17 @@
 using System.Collections.Concurrent;
 using Orleans.Runtime;
 using Orleans.Storage;
+using RaftOrleans.Grains.AdoNet;
 
 namespace RaftOrleans.Grains.Replica;
 
 /// <summary>
 /// The rows of one replica on an <see cref="IGrainStorage"/>, by state name, with the ETag of every
 /// row this activation read or wrote (so a second writer is detected, fail-stop) and counts of reads
-/// and writes (metrics and the tests that prove activation reads only what it needs).
+/// and writes (metrics and the tests that prove activation reads only what it needs). Writes and
+/// deletes pass the provider's <see cref="SqliteWriteGate"/>, if it has one (SQLite: one writer per file).
 /// </summary>
-internal sealed class ReplicaRows(IGrainStorage storage, GrainId grainId)
+internal sealed class ReplicaRows(IGrainStorage storage, GrainId grainId, SqliteWriteGate? writeGate = null)
 {
     private readonly ConcurrentDictionary<string, string?> _etags = new(StringComparer.Ordinal);
     private long _reads;
@@ -34,6 +36,9 @@ internal sealed class ReplicaRows(IGrainStorage storage, GrainId grainId)
     /// </summary>
     private static Task OffScheduler(Func<Task> call) => Task.Run(call);
 
+    /// <summary>A write or delete, off the scheduler and through the write gate.</summary>
+    private Task WriteOffScheduler(Func<Task> call) => writeGate is null ? Task.Run(call) : Task.Run(() => writeGate.RunAsync(call));
+
     /// <summary>Reads a row; null if it does not exist.</summary>
     public async Task<T?> ReadAsync<T>(string name) where T : class
     {
@@ -56,7 +61,7 @@ internal sealed class ReplicaRows(IGrainStorage storage, GrainId grainId)
             etag = _etags[name];
         }
         var state = new GrainState<T>(value) { ETag = etag };
-        await OffScheduler(() => storage.WriteStateAsync(name, grainId, state));
+        await WriteOffScheduler(() => storage.WriteStateAsync(name, grainId, state));
         Interlocked.Increment(ref _writes);
         _etags[name] = state.ETag;
     }
@@ -75,7 +80,7 @@ internal sealed class ReplicaRows(IGrainStorage storage, GrainId grainId)
             return;
         }
         var state = new GrainState<T>() { ETag = etag };
-        await OffScheduler(() => storage.ClearStateAsync(name, grainId, state));
+        await WriteOffScheduler(() => storage.ClearStateAsync(name, grainId, state));
         Interlocked.Increment(ref _writes);
         Interlocked.Increment(ref _deletes);
         // Forget the row: if it is written again (a later generation reusing a name), learn afresh.
