@@ -32,7 +32,6 @@ internal sealed class ByteWriter(int initialCapacity = 64)
     /// <summary>Zig-zag maps small negative numbers to small unsigned ones, so any long round-trips compactly.</summary>
     public void WriteVarInt(long value) => WriteVarUInt((ulong)((value << 1) ^ (value >> 63)));
 
-
     /// <summary>Writes a length-prefixed UTF-8 string. Throws <see cref="ArgumentException"/> on a lone
     /// surrogate rather than silently replacing it.</summary>
     public void WriteString(string value, string what)
@@ -45,6 +44,14 @@ internal sealed class ByteWriter(int initialCapacity = 64)
         if (status != OperationStatus.Done || written != byteCount)
             throw new ArgumentException($"{what} could not be encoded as UTF-8 ({status}).");
         _length += written;
+    }
+
+    /// <summary>Appends raw bytes (something this writer format encoded before), with no length prefix.</summary>
+    public void WriteBytes(ReadOnlySpan<byte> bytes)
+    {
+        Ensure(bytes.Length);
+        bytes.CopyTo(_buffer.AsSpan(_length));
+        _length += bytes.Length;
     }
 
     /// <summary>Bytes written so far.</summary>

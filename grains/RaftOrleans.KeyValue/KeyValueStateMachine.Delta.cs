@@ -26,17 +26,35 @@ public sealed partial class KeyValueStateMachine
     /// Encodes every key and session changed since the last call, with its current value or a
     /// tombstone, as parts of about <paramref name="maxPartBytes"/> (one item larger than that gets a
     /// part of its own), and forgets the changes. Always returns at least one part, so even an empty
-    /// delta records the applied index. Cost: O(changes).
+    /// delta records the applied index. Cost: O(changes). Same as
+    /// <c>CaptureChanges().Encode(maxPartBytes)</c>.
     /// </summary>
     public IReadOnlyList<byte[]> TakeChanges(int maxPartBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPartBytes, 64);
+        return CaptureChanges().Encode(maxPartBytes);
+    }
+
+    /// <summary>
+    /// Captures every key and session changed since the last call, with its current value or a
+    /// tombstone, and forgets the changes. The result is immutable and independent of this state
+    /// machine, so the driver can encode it (<see cref="StateChanges.Encode"/>: sorting and
+    /// serializing, the expensive part) on another thread while this one goes on applying. Cost:
+    /// one lookup per changed key; each changed session is serialized here (sessions are mutable).
+    /// </summary>
+    public StateChanges CaptureChanges()
+    {
         HashSet<string> keys = _changedKeys;
         HashSet<long> sessions = _changedSessions;
         _changedKeys = new(StringComparer.Ordinal);
         _changedSessions = [];
-        // Sorted so that replicas with the same history write the same bytes (easier to compare).
-        return EncodeParts(keys.Order(StringComparer.Ordinal), sessions.Order(), maxPartBytes);
+        var keyItems = new KeyItem[keys.Count];
+        int k = 0;
+        foreach (string key in keys) keyItems[k++] = KeyItemOf(key);
+        var sessionItems = new SessionItem[sessions.Count];
+        int n = 0;
+        foreach (long clientId in sessions) sessionItems[n++] = SessionItemOf(clientId);
+        return new StateChanges(MaxSessions, AppliedIndex, keyItems, sessionItems);
     }
 
     /// <summary>
@@ -46,7 +64,21 @@ public sealed partial class KeyValueStateMachine
     public IReadOnlyList<byte[]> BaseParts(int maxPartBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPartBytes, 64);
-        return EncodeParts(_data.Keys.Order(StringComparer.Ordinal), _sessions.Keys.Order(), maxPartBytes);
+        return EncodeParts(
+            MaxSessions, AppliedIndex,
+            _data.Keys.Order(StringComparer.Ordinal).Select(KeyItemOf),
+            _sessions.Keys.Order().Select(SessionItemOf),
+            maxPartBytes);
+    }
+
+    private KeyItem KeyItemOf(string key) => new(key, _data.TryGetValue(key, out StoredValue stored) ? stored : null);
+
+    private SessionItem SessionItemOf(long clientId)
+    {
+        if (!_sessions.TryGetValue(clientId, out ClientSession? session)) return new SessionItem(clientId, null);
+        var body = new ByteWriter(64);
+        WriteSessionBody(body, session);
+        return new SessionItem(clientId, body.ToArray());
     }
 
     /// <summary>
@@ -126,17 +158,25 @@ public sealed partial class KeyValueStateMachine
         AppliedIndex = appliedIndex;
     }
 
-    private List<byte[]> EncodeParts(IEnumerable<string> keys, IEnumerable<long> sessions, int maxPartBytes)
+    /// <summary>A key as a part holds it: its value, or null for a tombstone.</summary>
+    internal readonly record struct KeyItem(string Key, StoredValue? Value);
+
+    /// <summary>A session as a part holds it: its serialized body, or null for a tombstone.</summary>
+    internal readonly record struct SessionItem(long ClientId, byte[]? Body);
+
+    /// <summary>Encodes key and session items, in the order given, as parts (see <see cref="TakeChanges"/>).</summary>
+    internal static List<byte[]> EncodeParts(
+        long maxSessions, long appliedIndex, IEnumerable<KeyItem> keys, IEnumerable<SessionItem> sessions, int maxPartBytes)
     {
         // Each part is written in two passes over a bounded batch: items are encoded into a body
         // buffer until it passes the limit, then the header (with the item counts) is prepended.
         var parts = new List<byte[]>();
         var keyBody = new ByteWriter(Math.Min(maxPartBytes, 1 << 16));
         int keyItems = 0;
-        foreach (string key in keys)
+        foreach (KeyItem item in keys)
         {
-            keyBody.WriteString(key, "key");
-            if (_data.TryGetValue(key, out StoredValue stored))
+            keyBody.WriteString(item.Key, "key");
+            if (item.Value is { } stored)
             {
                 keyBody.WriteByte(Present);
                 keyBody.WriteString(stored.Value, "value");
@@ -149,7 +189,7 @@ public sealed partial class KeyValueStateMachine
             keyItems++;
             if (keyBody.Length >= maxPartBytes)
             {
-                parts.Add(Part(keyBody, keyItems, null, 0));
+                parts.Add(Part(maxSessions, appliedIndex, keyBody, keyItems, null, 0));
                 keyBody = new ByteWriter(Math.Min(maxPartBytes, 1 << 16));
                 keyItems = 0;
             }
@@ -157,13 +197,13 @@ public sealed partial class KeyValueStateMachine
 
         var sessionBody = new ByteWriter(256);
         int sessionItems = 0;
-        foreach (long clientId in sessions)
+        foreach (SessionItem item in sessions)
         {
-            sessionBody.WriteVarInt(clientId);
-            if (_sessions.TryGetValue(clientId, out ClientSession? session))
+            sessionBody.WriteVarInt(item.ClientId);
+            if (item.Body is { } body)
             {
                 sessionBody.WriteByte(Present);
-                WriteSessionBody(sessionBody, session);
+                sessionBody.WriteBytes(body);
             }
             else
             {
@@ -172,23 +212,23 @@ public sealed partial class KeyValueStateMachine
             sessionItems++;
             if (keyBody.Length + sessionBody.Length >= maxPartBytes)
             {
-                parts.Add(Part(keyBody, keyItems, sessionBody, sessionItems));
+                parts.Add(Part(maxSessions, appliedIndex, keyBody, keyItems, sessionBody, sessionItems));
                 keyBody = new ByteWriter(64);
                 keyItems = 0;
                 sessionBody = new ByteWriter(256);
                 sessionItems = 0;
             }
         }
-        if (keyItems > 0 || sessionItems > 0 || parts.Count == 0) parts.Add(Part(keyBody, keyItems, sessionBody, sessionItems));
+        if (keyItems > 0 || sessionItems > 0 || parts.Count == 0) parts.Add(Part(maxSessions, appliedIndex, keyBody, keyItems, sessionBody, sessionItems));
         return parts;
     }
 
-    private byte[] Part(ByteWriter keyBody, int keyItems, ByteWriter? sessionBody, int sessionItems)
+    private static byte[] Part(long maxSessions, long appliedIndex, ByteWriter keyBody, int keyItems, ByteWriter? sessionBody, int sessionItems)
     {
         var header = new ByteWriter(32);
         header.WriteByte(PartVersion);
-        header.WriteVarInt(MaxSessions);
-        header.WriteVarInt(AppliedIndex);
+        header.WriteVarInt(maxSessions);
+        header.WriteVarInt(appliedIndex);
         header.WriteVarUInt((ulong)keyItems);
         byte[] keys = keyBody.ToArray();
         var count = new ByteWriter(16);

@@ -154,5 +154,5 @@ public sealed partial class KeyValueStateMachine
         }
     }
 
-    private readonly record struct StoredValue(string Value, long Revision);
+    internal readonly record struct StoredValue(string Value, long Revision);
 }

@@ -35,7 +35,7 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Warning, "Dropped a malformed Raft message batch for {Replica}: {Reason}")]
     public static partial void BadMessage(ILogger logger, string replica, string reason);
 
-    [LoggerMessage(60, LogLevel.Debug, "Replica {Replica}: snapshot at {AppliedIndex} written ({Bytes} bytes in {Parts} delta rows, taken on the pump in {TakeMs:0.0} ms, written in {ElapsedMs:0} ms; base generation {Generation})")]
+    [LoggerMessage(60, LogLevel.Debug, "Replica {Replica}: snapshot at {AppliedIndex} written ({Bytes} bytes in {Parts} delta rows, captured on the pump in {TakeMs:0.0} ms, encoded and written in {ElapsedMs:0} ms; base generation {Generation})")]
     public static partial void SnapshotWritten(ILogger logger, string replica, long appliedIndex, long bytes, int parts, double takeMs, double elapsedMs, int generation);
 
     [LoggerMessage(61, LogLevel.Debug, "Replica {Replica}: log compacted to {Index} (first index {FirstIndex})")]

@@ -50,25 +50,27 @@ internal sealed partial class RaftReplicaGrain
         }
 
         if (!_snapshotWrite.IsCompleted || applied - _lastSnapshotIndex < _options.SnapshotEveryEntries) return;
-        // O(changes): only what changed since the previous delta is serialized here.
+        // The pump only captures what changed (one lookup per changed key); sorting and encoding
+        // it, O(changes log changes), happens in the background: at 1M keys it held the pump ~20 ms.
         var taking = Stopwatch.GetTimestamp();
-        var parts = StateMachine.TakeChanges(_options.SnapshotPartBytes);
+        var changes = StateMachine.CaptureChanges();
         var takeMs = Stopwatch.GetElapsedTime(taking).TotalMilliseconds;
         var term = memory.Term(applied);
         _lastSnapshotIndex = applied;
-        _snapshotWrite = WriteSnapshotAsync(parts, applied, term, takeMs);
+        _snapshotWrite = WriteSnapshotAsync(changes, term, takeMs);
     }
 
-    /// <summary>Makes a delta durable in the background, then lets the pump compact behind it.</summary>
-    /// <param name="parts">The delta's rows (<see cref="KeyValueStateMachine.TakeChanges"/>).</param>
-    /// <param name="applied">The applied index the delta reaches.</param>
-    /// <param name="term">The term of the entry at <paramref name="applied"/>.</param>
-    /// <param name="takeMs">How long taking the changes held the pump.</param>
-    private async Task WriteSnapshotAsync(IReadOnlyList<byte[]> parts, long applied, long term, double takeMs)
+    /// <summary>Encodes and makes a delta durable in the background, then lets the pump compact behind it.</summary>
+    /// <param name="changes">The delta (<see cref="KeyValueStateMachine.CaptureChanges"/>).</param>
+    /// <param name="term">The term of the entry at the delta's applied index.</param>
+    /// <param name="takeMs">How long capturing the changes held the pump.</param>
+    private async Task WriteSnapshotAsync(StateChanges changes, long term, double takeMs)
     {
+        var applied = changes.AppliedIndex;
         try
         {
             var started = Stopwatch.GetTimestamp();
+            var parts = await Task.Run(() => changes.Encode(_options.SnapshotPartBytes));
             var before = _store.Writes;
             var merges = _store.Snapshots.Merges;
             await _store.Snapshots.WriteDeltaAsync(parts, applied, term);

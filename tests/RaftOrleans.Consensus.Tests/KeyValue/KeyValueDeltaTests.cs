@@ -55,6 +55,36 @@ public sealed class KeyValueDeltaTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Captured_changes_encode_the_state_at_capture_whatever_is_applied_after()
+    {
+        // The replica captures on its pump and encodes on the thread pool while it applies more:
+        // the encoding must be the state at the capture, byte for byte.
+        var machine = new KeyValueStateMachine();
+        var twin = new KeyValueStateMachine();
+        foreach (var m in new[] { machine, twin })
+        {
+            for (int i = 0; i < 200; i++) m.Next(Put("key" + i, "value" + i, client: 1 + i % 3, sequence: i + 1, acked: i));
+            m.Next(Delete("key7", client: 2, sequence: 500, acked: 400));
+        }
+        StateChanges captured = machine.CaptureChanges();
+        Assert.Equal(0, machine.ChangedKeyCount);
+        Assert.Equal(0, machine.ChangedSessionCount);
+        Assert.Equal(200, captured.KeyCount);
+        Assert.Equal(201, captured.AppliedIndex);
+
+        // After the capture: overwrite, delete, recreate, and move every session on.
+        for (int i = 0; i < 200; i++) machine.Next(Put("key" + i, "later" + i, client: 1 + i % 3, sequence: 1_000 + i, acked: 1_000 + i));
+        machine.Next(Delete("key8"));
+        machine.Next(Put("key7", "back"));
+
+        IReadOnlyList<byte[]> late = captured.Encode(1024);
+        IReadOnlyList<byte[]> atCapture = twin.TakeChanges(1024);
+        Assert.Equal(atCapture.Count, late.Count);
+        for (int i = 0; i < late.Count; i++) Assert.Equal(atCapture[i], late[i]);
+        Assert.Equal(twin.Fingerprint(), KeyValueStateMachine.RestoreParts(late).Fingerprint());
+    }
+
+    [Fact]
     public void A_delta_holds_only_what_changed_and_a_tombstone_for_a_delete()
     {
         var machine = new KeyValueStateMachine();
