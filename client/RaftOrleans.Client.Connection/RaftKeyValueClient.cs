@@ -11,10 +11,10 @@ namespace RaftOrleans.Client.Connection;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Why not a plain Orleans client with every gateway listed: such a client spreads its calls over all
-/// of them, and with one silo paused a call routed through it waits for the response timeout, and a
-/// fresh client can take many seconds to start or fail to start (<c>client/RaftOrleans.Client/README.md</c>
-/// has the measurements).
+/// Why not a plain Orleans client with every gateway listed: with one silo paused, a client that
+/// routes a grain through it waits the whole response timeout on every call for as long as the pause
+/// lasts, and a fresh client often takes 15 s to start or 5 s for its first call
+/// (<c>client/RaftOrleans.Client/README.md</c> has the measurements).
 /// </para>
 /// <para>
 /// It does not reconnect. When its gateway silo dies or is stopped, <see cref="IsLost"/> turns true and
