@@ -24,12 +24,6 @@ public sealed class UnreachableGatewayTests(ITestOutputHelper output) : IAsyncLi
     /// <summary>What a process may take beyond its --timeout: answering, leaving the cluster (at most 1 s), exiting.</summary>
     private static readonly TimeSpan ExitAllowance = TimeSpan.FromSeconds(2.5);
 
-    /// <summary>What the report may say of a gateway that is down: anything but "ok".</summary>
-    private const string NotServedPattern = @"^(not tried|not needed \(still connecting after \d+ ms\)|timed out \(.+\)|refused.*)$";
-
-    /// <summary>What the report may say of a killed gateway: refused, or never (fully) tried because another answered first.</summary>
-    private const string KilledPattern = @"^(not tried|not needed \(still connecting after \d+ ms\)|refused.*)$";
-
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private ProcessCluster? _cluster;
 
@@ -57,7 +51,7 @@ public sealed class UnreachableGatewayTests(ITestOutputHelper output) : IAsyncLi
     {
         ProcessCluster cluster = _cluster!;
         await WarmUpEveryGatewayAsync(cluster);
-        SiloProcess paused = await FollowerSiloAsync(cluster);
+        SiloProcess paused = await cluster.HealthyFollowerAsync();
         SiloProcess[] live = [.. cluster.Silos.Where(s => s != paused)];
         ProcessPause.Stop(paused.ProcessId);
         Log($"paused {paused.Name} (a follower, gateway port {paused.GatewayPort})");
@@ -87,7 +81,7 @@ public sealed class UnreachableGatewayTests(ITestOutputHelper output) : IAsyncLi
                 Assert.Single(report.Values, v => v.StartsWith("ok in ", StringComparison.Ordinal));
                 if (report.TryGetValue(paused.GatewayPort, out string? outcome))
                 {
-                    Assert.Matches(NotServedPattern, outcome);
+                    Assert.Matches(GatewayReport.NotServedPattern, outcome);
                 }
             }
         }
@@ -109,7 +103,7 @@ public sealed class UnreachableGatewayTests(ITestOutputHelper output) : IAsyncLi
     {
         ProcessCluster cluster = _cluster!;
         await WarmUpEveryGatewayAsync(cluster);
-        SiloProcess killed = await FollowerSiloAsync(cluster);
+        SiloProcess killed = await cluster.HealthyFollowerAsync();
         killed.Kill();
         Log($"killed {killed.Name} (a follower, gateway port {killed.GatewayPort})");
         for (int i = 0; i < 3; i++)
@@ -118,7 +112,7 @@ public sealed class UnreachableGatewayTests(ITestOutputHelper output) : IAsyncLi
             CliResult set = await RunAsync(Gateways(cluster.Silos), SuccessTimeoutSeconds, "set", key, $"value-{i}");
             Log($"set {key} via all three: exit {set.ExitCode} in {set.Elapsed.TotalMilliseconds:0} ms");
             AssertServedByALiveGateway(set, cluster.Silos, killed);
-            Assert.Matches(KilledPattern, Outcome(GatewayReport.Parse(set.StandardError), killed));
+            Assert.Matches(GatewayReport.KilledPattern, Outcome(GatewayReport.Parse(set.StandardError), killed));
         }
 
         SiloProcess second = cluster.Silos.First(s => s != killed && s.IsRunning);
@@ -137,8 +131,8 @@ public sealed class UnreachableGatewayTests(ITestOutputHelper output) : IAsyncLi
             IReadOnlyDictionary<int, string> report = GatewayReport.Parse(message);
             Assert.Equal(cluster.Silos.Select(s => s.GatewayPort).Order(), report.Keys.Order());
             Assert.Matches(@"^ok in \d+ ms$", report[survivor.GatewayPort]);
-            Assert.Matches(KilledPattern, report[killed.GatewayPort]);
-            Assert.Matches(KilledPattern, report[second.GatewayPort]);
+            Assert.Matches(GatewayReport.KilledPattern, report[killed.GatewayPort]);
+            Assert.Matches(GatewayReport.KilledPattern, report[second.GatewayPort]);
             AssertWithinDeadline(get, 5);
         }
     }
@@ -150,7 +144,7 @@ public sealed class UnreachableGatewayTests(ITestOutputHelper output) : IAsyncLi
         IReadOnlyDictionary<int, string> report = GatewayReport.Parse(result.StandardError);
         Assert.Equal(listed.Select(s => s.GatewayPort).Order(), report.Keys.Order());
         Assert.Single(report.Values, v => v.StartsWith("ok in ", StringComparison.Ordinal));
-        Assert.Matches(NotServedPattern, Outcome(report, down));
+        Assert.Matches(GatewayReport.NotServedPattern, Outcome(report, down));
     }
 
     private static void AssertWithinDeadline(CliResult result, int timeoutSeconds)
@@ -173,20 +167,6 @@ public sealed class UnreachableGatewayTests(ITestOutputHelper output) : IAsyncLi
             CliResult set = await RunAsync(Gateways([silo]), SuccessTimeoutSeconds, "set", $"warm-{silo.Name}", "x", verbose: false);
             Assert.True(set.ExitCode == 0, $"warm-up through {silo.Name}: {set}\n{await cluster.DescribeAsync()}");
         }
-    }
-
-    private static async Task<SiloProcess> FollowerSiloAsync(ProcessCluster cluster)
-    {
-        ReplicaView? follower = null;
-        await Eventually.UntilAsync(async () =>
-            {
-                IReadOnlyList<ReplicaView> status = await cluster.TryStatusAsync() ?? [];
-                bool oneLeader = status.Count(r => r.Role == "Leader") == 1;
-                follower = status.FirstOrDefault(r => r.Role == "Follower" && r.Error is null);
-                return oneLeader && follower is not null && status.All(r => r.Error is null);
-            },
-            TimeSpan.FromSeconds(60), "status shows one leader and healthy followers", cluster.DescribeAsync);
-        return cluster.Silos.Single(s => s.Name == follower!.Silo);
     }
 
     private void Log(string message) => output.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:0.0}s] {message}");

@@ -43,8 +43,9 @@ public sealed class SnapshotCommand
         {
             try
             {
-                await using var connection = await ClusterConnection.ConnectAsync(settings, cancellationToken);
-                result = await new SnapshotSaver(connection.Gateway, settings.RequestTimeout).SaveAsync(parse.GetValue(_file)!, cancellationToken);
+                await using var connection = await RaftKeyValueClient.ConnectAsync(settings, cancellationToken);
+                IKeyValueGrain gateway = connection.Client.GetGrain<IKeyValueGrain>(settings.Group);
+                result = await new SnapshotSaver(gateway, settings.RequestTimeout).SaveAsync(parse.GetValue(_file)!, cancellationToken);
             }
             catch (ClusterUnavailableException e)
             {

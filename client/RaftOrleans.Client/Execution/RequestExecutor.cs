@@ -21,7 +21,7 @@ namespace RaftOrleans.Client.Execution;
 /// </remarks>
 public sealed class RequestExecutor(ConnectionSettings settings) : IAsyncDisposable
 {
-    private ClusterConnection? _connection;
+    private RaftKeyValueClient? _connection;
 
     /// <summary>The current connection's gateway report, or null before the first connection.</summary>
     public string? GatewayReport => _connection?.Report;
@@ -37,7 +37,7 @@ public sealed class RequestExecutor(ConnectionSettings settings) : IAsyncDisposa
         string ambiguity = isWrite ? " (the write may or may not have applied)" : "";
         while (true)
         {
-            ClusterConnection connection;
+            RaftKeyValueClient connection;
             try
             {
                 connection = await ConnectAsync(deadline, cancellationToken);
@@ -52,11 +52,11 @@ public sealed class RequestExecutor(ConnectionSettings settings) : IAsyncDisposa
             {
                 return CommandResult.Unavailable(request, $"no answer within {deadline.Total.TotalSeconds:0.#}s{ambiguity}{via}");
             }
-            CancellationToken lost = connection.GatewayLoss.NextLoss;
+            CancellationToken lost = connection.NextGatewayLoss;
             using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lost);
             try
             {
-                CommandResult result = await SendAsync(connection.Gateway, request, remaining, attempt.Token);
+                CommandResult result = await SendAsync(connection.Store, request, remaining, attempt.Token);
                 return result.Response.Status == KvStatusCode.Unavailable
                     ? result with { Response = result.Response with { Message = (result.Response.Message ?? "unavailable") + via } }
                     : result;
@@ -118,16 +118,16 @@ public sealed class RequestExecutor(ConnectionSettings settings) : IAsyncDisposa
         }
     }
 
-    private async Task<ClusterConnection> ConnectAsync(Deadline deadline, CancellationToken cancellationToken)
+    private async Task<RaftKeyValueClient> ConnectAsync(Deadline deadline, CancellationToken cancellationToken)
     {
         if (_connection is { IsLost: true } lost)
         {
             Drop(lost);
         }
-        return _connection ??= await ClusterConnection.ConnectAsync(settings, deadline, cancellationToken);
+        return _connection ??= await RaftKeyValueClient.ConnectAsync(settings, deadline, cancellationToken);
     }
 
-    private void Drop(ClusterConnection connection)
+    private void Drop(RaftKeyValueClient connection)
     {
         if (ReferenceEquals(_connection, connection))
         {
@@ -137,19 +137,19 @@ public sealed class RequestExecutor(ConnectionSettings settings) : IAsyncDisposa
         _ = connection.DisposeAsync().AsTask();
     }
 
-    private static async Task<CommandResult> SendAsync(IKeyValueGrain gateway, KvRequest request, TimeSpan remaining, CancellationToken cancellationToken)
+    private static async Task<CommandResult> SendAsync(RaftKeyValueStore store, KvRequest request, TimeSpan remaining, CancellationToken cancellationToken)
     {
         if (request is StatusRequest)
         {
-            GroupStatus group = await gateway.Status().WaitAsync(remaining, cancellationToken);
+            GroupStatus group = await store.StatusAsync().WaitAsync(remaining, cancellationToken);
             return new CommandResult { Request = request, Response = new KvResponse { Status = KvStatusCode.Ok }, Group = group };
         }
         Task<KvResponse> call = request switch
         {
-            SetRequest set => gateway.Put(set.Key, set.Value),
-            GetRequest get => gateway.Get(get.Key, get.Stale),
-            DeleteRequest delete => gateway.Delete(delete.Key),
-            CasRequest cas => gateway.CompareAndSwap(cas.Key, cas.Condition, cas.NewValue),
+            SetRequest set => store.PutAsync(set.Key, set.Value),
+            GetRequest get => store.GetAsync(get.Key, get.Stale),
+            DeleteRequest delete => store.DeleteAsync(delete.Key),
+            CasRequest cas => store.CompareAndSwapAsync(cas.Key, cas.Condition, cas.NewValue),
             _ => throw new ArgumentOutOfRangeException(nameof(request), request, "unknown request"),
         };
         KvResponse response = await call.WaitAsync(remaining, cancellationToken);

@@ -8,6 +8,12 @@ namespace RaftOrleans.EndToEnd.Tests.Infrastructure;
 /// </summary>
 public static partial class GatewayReport
 {
+    /// <summary>What the report may say of a gateway that is down: anything but "ok".</summary>
+    public const string NotServedPattern = @"^(not tried|not needed \(still connecting after \d+ ms\)|timed out \(.+\)|refused.*)$";
+
+    /// <summary>What the report may say of a killed gateway: refused, or never (fully) tried because another answered first.</summary>
+    public const string KilledPattern = @"^(not tried|not needed \(still connecting after \d+ ms\)|refused.*)$";
+
     /// <summary>Each gateway port named in <paramref name="text"/> with what it did ("ok in 80 ms", "refused", ...).</summary>
     public static IReadOnlyDictionary<int, string> Parse(string text)
     {
@@ -20,12 +26,19 @@ public static partial class GatewayReport
         {
             throw new FormatException($"no gateway report in: {text}");
         }
-        return line.Groups["report"].Value
+        return ParseEntries(line.Groups["report"].Value);
+    }
+
+    /// <summary>
+    /// Each gateway port in a bare report ("127.0.0.1:1 refused; 127.0.0.1:2 ok in 80 ms", as
+    /// <c>RaftKeyValueClient.Report</c> and the tail of a "no silo reachable" message hold it) with what it did.
+    /// </summary>
+    public static IReadOnlyDictionary<int, string> ParseEntries(string report)
+        => report
             .Split("; ")
             .Select(part => EntryPattern().Match(part))
             .Where(m => m.Success)
             .ToDictionary(m => int.Parse(m.Groups["port"].Value), m => m.Groups["outcome"].Value);
-    }
 
     [GeneratedRegex(@"(?m)^gateways: (?<report>.+?)\r?$")]
     private static partial Regex VerboseLine();

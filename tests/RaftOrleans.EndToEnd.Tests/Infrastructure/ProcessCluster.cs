@@ -86,6 +86,24 @@ public sealed class ProcessCluster : IDisposable
         return result.ExitCode == 0 ? ReplicaView.ParseAll(result.Json) : null;
     }
 
+    /// <summary>
+    /// Waits until status shows one leader and every replica healthy, then returns the silo of a
+    /// follower: the one to pause or kill when the group must keep a majority.
+    /// </summary>
+    public async Task<SiloProcess> HealthyFollowerAsync()
+    {
+        ReplicaView? follower = null;
+        await Eventually.UntilAsync(async () =>
+            {
+                IReadOnlyList<ReplicaView> status = await TryStatusAsync() ?? [];
+                bool oneLeader = status.Count(r => r.Role == "Leader") == 1;
+                follower = status.FirstOrDefault(r => r.Role == "Follower" && r.Error is null);
+                return oneLeader && follower is not null && status.All(r => r.Error is null);
+            },
+            TimeSpan.FromSeconds(60), "status shows one leader and healthy followers", DescribeAsync);
+        return Silos.Single(s => s.Name == follower!.Silo);
+    }
+
     /// <summary>Every silo's process state and recent output plus the replica table, for failure messages.</summary>
     public async Task<string> DescribeAsync()
     {

@@ -8,7 +8,7 @@ namespace RaftOrleans.Client.Connection;
 /// One gateway's part in a connection race: when it was tried, how each try ended, and the line the
 /// user sees for it ("127.0.0.1:30001 refused (4 tries)").
 /// </summary>
-public sealed class GatewayAttempt(IPEndPoint endpoint)
+internal sealed class GatewayAttempt(IPEndPoint endpoint)
 {
     private readonly object _lock = new();
     private readonly Stopwatch _clock = new();

@@ -7,7 +7,7 @@ namespace RaftOrleans.Client.Connection;
 /// through another gateway at once and a write is reported unavailable in about a second instead of
 /// after the whole deadline.
 /// </summary>
-public sealed class GatewayLossSignal : IClusterConnectionStatusObserver
+internal sealed class GatewayLossSignal : IClusterConnectionStatusObserver
 {
     private readonly object _lock = new();
     private CancellationTokenSource _current = new();

@@ -3,17 +3,17 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
-using RaftOrleans.Grains;
 
 namespace RaftOrleans.Client.Connection;
 
 /// <summary>
-/// A connected Orleans client for one Raft group, through the one gateway that won the connection
-/// race (<see cref="GatewayRace"/>). Connecting spends from the command's deadline: with no silo
-/// answering the user gets "unavailable: no silo reachable", naming every gateway tried and what it
-/// did, instead of a hang.
+/// A connected Orleans client through the one gateway that won the connection race
+/// (<see cref="GatewayRace"/>). Connecting spends from the caller's deadline: with no silo
+/// answering the caller gets <see cref="ClusterUnavailableException"/> ("no silo reachable"), naming
+/// every gateway tried and what it did, instead of a hang. <see cref="RaftKeyValueClient"/> is its
+/// public face.
 /// </summary>
-public sealed class ClusterConnection : IAsyncDisposable
+internal sealed class ClusterConnection : IAsyncDisposable
 {
     /// <summary>The ADO.NET invariant that makes the Orleans provider load Microsoft.Data.Sqlite.</summary>
     public const string SqliteInvariant = "System.Data.SQLite";
@@ -23,18 +23,19 @@ public sealed class ClusterConnection : IAsyncDisposable
 
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(1);
     private readonly IHost _host;
+    private int _disposed;
 
-    internal ClusterConnection(GatewayLane lane, string group, string report)
+    internal ClusterConnection(GatewayLane lane, string report)
     {
         _host = lane.Host;
-        Gateway = _host.Services.GetRequiredService<IClusterClient>().GetGrain<IKeyValueGrain>(group);
+        Client = _host.Services.GetRequiredService<IClusterClient>();
         GatewayLoss = lane.GatewayLoss;
         Endpoint = lane.Attempt.Endpoint;
         Report = report;
     }
 
-    /// <summary>The group's gateway grain.</summary>
-    public IKeyValueGrain Gateway { get; }
+    /// <summary>The Orleans client of the winning lane; it knows only <see cref="Endpoint"/>.</summary>
+    public IClusterClient Client { get; }
 
     /// <summary>Signals the loss of the gateway connection, so in-flight requests stop waiting.</summary>
     public GatewayLossSignal GatewayLoss { get; }
@@ -54,6 +55,11 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// </summary>
     public static async Task<ClusterConnection> ConnectAsync(ConnectionSettings settings, Deadline deadline, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(deadline);
+        settings.ThrowIfInvalid();
+        // A missing cluster file is not a bad argument: the cluster may simply not be started yet,
+        // and raftkv reports it as unavailable (exit 4) like any other unreachable cluster.
         if (settings.Gateways.Count == 0 && settings.PostgresConnectionString is null && !File.Exists(settings.ClusterDatabasePath))
         {
             throw new ClusterUnavailableException(
@@ -70,7 +76,10 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <see cref="ConnectionSettings.RequestTimeout"/>, for callers without a command deadline of their own.
     /// </summary>
     public static Task<ClusterConnection> ConnectAsync(ConnectionSettings settings, CancellationToken cancellationToken)
-        => ConnectAsync(settings, settings.StartCommand().CappedAt(settings.ConnectTimeout), cancellationToken);
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return ConnectAsync(settings, settings.StartCommand().CappedAt(settings.ConnectTimeout), cancellationToken);
+    }
 
     /// <summary>Cluster and service id, shared by every host the client builds.</summary>
     internal static void ConfigureIdentity(IClientBuilder client, ConnectionSettings settings)
@@ -109,6 +118,10 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         using var stop = new CancellationTokenSource(StopTimeout);
         try
         {

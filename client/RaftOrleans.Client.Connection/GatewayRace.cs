@@ -58,7 +58,7 @@ internal static class GatewayRace
                 {
                     loser.Abandon(raceWon: true);
                 }
-                return new ClusterConnection(winner, settings.Group, Report(attempts));
+                return new ClusterConnection(winner, Report(attempts));
             }
             bool allGaveUp = lanes.Count == attempts.Length && lanes.All(l => l.Lane.Connected.IsCompleted);
             if (expired.IsCompleted || allGaveUp)
@@ -71,7 +71,7 @@ internal static class GatewayRace
                     {
                         loser.Abandon(raceWon: true);
                     }
-                    return new ClusterConnection(justConnected, settings.Group, Report(attempts));
+                    return new ClusterConnection(justConnected, Report(attempts));
                 }
                 foreach ((GatewayLane lane, _) in lanes)
                 {

@@ -1,7 +1,7 @@
 namespace RaftOrleans.Client.Connection;
 
 /// <summary>What one listed gateway did while the client tried to connect.</summary>
-public enum GatewayOutcome
+internal enum GatewayOutcome
 {
     /// <summary>Not tried: another gateway answered (or the deadline passed) before its turn.</summary>
     NotTried,
