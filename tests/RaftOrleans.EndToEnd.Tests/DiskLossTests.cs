@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using RaftOrleans.Client.Connection;
 using RaftOrleans.EndToEnd.Tests.Infrastructure;
 using RaftOrleans.Grains;
@@ -139,12 +138,7 @@ public sealed class DiskLossTests(ITestOutputHelper output) : IDisposable
 
     private async Task<RaftKeyValueClient> ConnectAsync(params SiloProcess[] through)
     {
-        RaftKeyValueClient client = await RaftKeyValueClient.ConnectAsync(new ConnectionSettings
-        {
-            Gateways = [.. through.Select(s => new IPEndPoint(IPAddress.Loopback, s.GatewayPort))],
-            ConnectTimeout = CallTimeout,
-            RequestTimeout = CallTimeout,
-        });
+        RaftKeyValueClient client = await RaftKeyValueClient.ConnectAsync(LibrarySettings.Through(through, CallTimeout));
         Log($"client connected via {client.Endpoint}");
         return client;
     }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using RaftOrleans.Client.Connection;
 using RaftOrleans.EndToEnd.Tests.Infrastructure;
 using RaftOrleans.Grains;
@@ -61,8 +60,8 @@ public sealed class LibraryClientTests(ITestOutputHelper output) : IAsyncLifetim
         SiloProcess live = cluster.Silos.First(s => s != paused && s != killed);
         Pause(paused);
         killed.Kill();
-        Log($"paused {paused.Name} (a follower, gateway {Gateway(paused)}), killed {killed.Name} (no replica, gateway {Gateway(killed)}); live: {live.Name} ({Gateway(live)})");
-        ConnectionSettings settings = Settings([paused, killed, live], SuccessTimeout);
+        Log($"paused {paused.Name} (a follower, gateway {LibrarySettings.Gateway(paused)}), killed {killed.Name} (no replica, gateway {LibrarySettings.Gateway(killed)}); live: {live.Name} ({LibrarySettings.Gateway(live)})");
+        ConnectionSettings settings = LibrarySettings.Through([paused, killed, live], SuccessTimeout);
 
         // The race orders the gateways at random, so over six fresh clients the paused and the
         // killed gateway are each raced first several times.
@@ -72,7 +71,7 @@ public sealed class LibraryClientTests(ITestOutputHelper output) : IAsyncLifetim
             await using RaftKeyValueClient client = await RaftKeyValueClient.ConnectAsync(settings);
             TimeSpan connected = connecting.Elapsed;
             Log($"client {i}: connected in {connected.TotalMilliseconds:0} ms via {client.Endpoint}: {client.Report}");
-            Assert.Equal(Gateway(live), client.Endpoint);
+            Assert.Equal(LibrarySettings.Gateway(live), client.Endpoint);
             Assert.True(connected < SuccessTimeout + Allowance, $"connecting took {connected.TotalMilliseconds:0} ms (deadline {SuccessTimeout.TotalSeconds:0} s): {client.Report}");
             Assert.False(client.IsLost);
             IReadOnlyDictionary<int, string> report = GatewayReport.ParseEntries(client.Report);
@@ -107,8 +106,8 @@ public sealed class LibraryClientTests(ITestOutputHelper output) : IAsyncLifetim
         {
             Pause(silo);
         }
-        Log($"killed {killed.Name} ({Gateway(killed)}), paused {string.Join(", ", paused.Select(s => $"{s.Name} ({Gateway(s)})"))}");
-        ConnectionSettings settings = Settings(cluster.Silos, FailureTimeout);
+        Log($"killed {killed.Name} ({LibrarySettings.Gateway(killed)}), paused {string.Join(", ", paused.Select(s => $"{s.Name} ({LibrarySettings.Gateway(s)})"))}");
+        ConnectionSettings settings = LibrarySettings.Through(cluster.Silos, FailureTimeout);
 
         for (int i = 0; i < 2; i++)
         {
@@ -126,7 +125,7 @@ public sealed class LibraryClientTests(ITestOutputHelper output) : IAsyncLifetim
             Assert.Equal(cluster.Silos.Select(s => s.GatewayPort).Order(), report.Keys.Order());
             foreach (SiloProcess silo in cluster.Silos)
             {
-                Assert.Contains($"{Gateway(silo)} ", e.Message);
+                Assert.Contains($"{LibrarySettings.Gateway(silo)} ", e.Message);
             }
             // Under load a gateway may not have had its turn yet when the deadline passed.
             Assert.Matches(@"^(refused.*|not tried)$", report[killed.GatewayPort]);
@@ -155,7 +154,7 @@ public sealed class LibraryClientTests(ITestOutputHelper output) : IAsyncLifetim
     {
         foreach (SiloProcess silo in cluster.Silos)
         {
-            await using RaftKeyValueClient client = await RaftKeyValueClient.ConnectAsync(Settings([silo], SuccessTimeout));
+            await using RaftKeyValueClient client = await RaftKeyValueClient.ConnectAsync(LibrarySettings.Through([silo], SuccessTimeout));
             await AssertOkAsync(cluster, await client.Store.PutAsync($"warm-{silo.Name}", "x"), $"warm-up through {silo.Name}");
         }
     }
@@ -168,15 +167,6 @@ public sealed class LibraryClientTests(ITestOutputHelper output) : IAsyncLifetim
             Assert.Fail($"{what}: {response}\n{await cluster.DescribeAsync()}");
         }
     }
-
-    private static ConnectionSettings Settings(IEnumerable<SiloProcess> listed, TimeSpan timeout) => new()
-    {
-        Gateways = [.. listed.Select(Gateway)],
-        ConnectTimeout = timeout,
-        RequestTimeout = timeout,
-    };
-
-    private static IPEndPoint Gateway(SiloProcess silo) => new(IPAddress.Loopback, silo.GatewayPort);
 
     private void Log(string message) => output.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:0.0}s] {message}");
 }
