@@ -15,7 +15,7 @@ internal sealed class IncomingSnapshot
         ArgumentOutOfRangeException.ThrowIfGreaterThan(first.TotalBytes, Array.MaxLength);
         From = first.From;
         LeaderTerm = first.Term;
-        Metadata = new SnapshotMetadata(first.Index, first.LogTerm, first.Voters.ToArray()) { Incarnations = first.Incarnations.ToArray() };
+        Metadata = new SnapshotMetadata(first.Index, first.LogTerm, first.Voters.ToArray()) { Incarnations = first.Incarnations.ToArray(), Configuration = first.Configuration };
         buffer = new byte[first.TotalBytes];
     }
 

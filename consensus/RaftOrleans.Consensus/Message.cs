@@ -52,6 +52,9 @@ public sealed record Message
     /// <summary>Snapshot: each voter's incarnation in the configuration the snapshot carries, parallel to
     /// <see cref="Voters"/> (<see cref="SnapshotMetadata.Incarnations"/>; empty when it carries none).</summary>
     public IReadOnlyList<long> Incarnations { get; init; } = [];
+    /// <summary>Snapshot: the whole configuration the snapshot carries (<see cref="SnapshotMetadata.Configuration"/>),
+    /// or null when it carries none or only <see cref="Voters"/> and <see cref="Incarnations"/>.</summary>
+    public GroupConfiguration? Configuration { get; init; }
     /// <summary>Every message: the incarnation of the sender's storage (<see cref="RaftConfig.Incarnation"/>),
     /// stamped by the node. A receiver whose governing configuration names another incarnation for the sender
     /// drops the message (a replica restarted on a blank disk is not counted under its old identity).</summary>

@@ -5,8 +5,15 @@ public sealed record RaftConfig
 {
     /// <summary>This replica's id (1-based, unique in the group, never <see cref="RaftNode.None"/>).</summary>
     public required int Id { get; init; }
-    /// <summary>All voting members' ids, this replica included.</summary>
+    /// <summary>
+    /// The group's initial voters: they govern until the log or a snapshot holds a configuration entry (after
+    /// that, membership changes decide). A replica started outside them is a new member waiting to be added: it
+    /// never campaigns until a configuration names it a voter.
+    /// </summary>
     public required IReadOnlyList<int> Peers { get; init; }
+    /// <summary>Where each initial voter lives (the driver's silo names), recorded in the first configuration
+    /// entry; optional.</summary>
+    public IReadOnlyDictionary<int, string>? PeerLocations { get; init; }
     /// <summary>
     /// The incarnation of this replica's storage: a random nonzero id drawn when the storage was created blank
     /// and persisted before the replica sends anything, so a replica restarted on a wiped disk has a new one.
@@ -43,12 +50,15 @@ public sealed record RaftConfig
     /// <summary>Ticks without an acknowledgement that advances a snapshot transfer after which the leader
     /// re-sends from the last acknowledged offset (a chunk or its ack was lost).</summary>
     public int SnapshotResendTicks { get; init; } = 5;
+    /// <summary>Most entries a learner may be behind the leader's last index to be promoted to voter (a learner
+    /// further behind would leave the group without a working majority until it caught up).</summary>
+    public int MaxPromotionLagEntries { get; init; } = 512;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
         if (Id <= 0) throw new ArgumentException($"Id must be positive, was {Id}.");
-        if (!Peers.Contains(Id)) throw new ArgumentException($"Peers must include this replica's id {Id}.");
+        if (Peers.Count == 0) throw new ArgumentException("Peers must name at least one initial voter.");
         if (Peers.Distinct().Count() != Peers.Count) throw new ArgumentException("Peers must be distinct.");
         if (Peers.Any(p => p <= 0)) throw new ArgumentException("Peer ids must be positive.");
         if (HeartbeatTicks <= 0) throw new ArgumentException("HeartbeatTicks must be positive.");
@@ -60,5 +70,6 @@ public sealed record RaftConfig
         if (MaxSnapshotChunkBytes <= 0) throw new ArgumentException("MaxSnapshotChunkBytes must be positive.");
         if (MaxInflightSnapshotChunks <= 0) throw new ArgumentException("MaxInflightSnapshotChunks must be positive.");
         if (SnapshotResendTicks <= 0) throw new ArgumentException("SnapshotResendTicks must be positive.");
+        if (MaxPromotionLagEntries < 0) throw new ArgumentException("MaxPromotionLagEntries must not be negative.");
     }
 }

@@ -56,4 +56,21 @@ internal sealed class RaftFaults
     /// acknowledges under its old identity, and a majority without acknowledged entries can elect a leader
     /// (breaks commit safety after a disk loss).</summary>
     public bool IgnoreIncarnations { get; set; }
+
+    /// <summary>Accept a membership change while the previous one is not committed: two single-server steps in
+    /// flight can leave two majorities that share no replica (breaks election safety and commit safety).</summary>
+    public bool MultipleChangesInFlight { get; set; }
+
+    /// <summary>Accept a membership change before the leader committed an entry of its own term (the single-server
+    /// change bug reported by Ongaro in 2015): an uncommitted change of a deposed leader and the new leader's change
+    /// can together be two steps apart.</summary>
+    public bool ChangeBeforeTermCommit { get; set; }
+
+    /// <summary>Candidates ask learners for votes and count their grants: a learner (a member that does not hold the
+    /// log a voter holds) can elect a leader that lacks committed entries (breaks leader completeness).</summary>
+    public bool LearnersVote { get; set; }
+
+    /// <summary>A follower whose configuration entry is overwritten by a new leader keeps using it (thesis §4.1: a
+    /// configuration that leaves the log stops governing).</summary>
+    public bool KeepTruncatedConfiguration { get; set; }
 }

@@ -55,7 +55,7 @@ public sealed partial class RaftNode
         var voteTerm = isPre ? Term + 1 : Term;
         var lastIndex = log.LastIndex;
         var lastTerm = log.LastTerm;
-        foreach (var peer in voters)
+        foreach (var peer in Faults.LearnersVote ? replicationTargets : voters)
         {
             if (peer == Id || votes.ContainsKey(peer)) continue;
             Send(new Message
@@ -127,9 +127,11 @@ public sealed partial class RaftNode
         }
     }
 
-    /// <summary>Records a voter's first answer in this round and tallies.</summary>
+    /// <summary>Records a voter's first answer in this round and tallies. An answer from a replica that is not a
+    /// voter of this candidate's configuration (a learner, a removed member) does not count.</summary>
     private VoteResult RecordVote(int voter, bool granted)
     {
+        if (!IsVoter(voter) && !Faults.LearnersVote) return VoteResult.Pending;
         votes.TryAdd(voter, granted);
         var yes = votes.Count(v => v.Value);
         return Quorum.Tally(voters.Length, yes, votes.Count - yes);

@@ -7,7 +7,12 @@ public sealed partial class RaftNode
     private void TickElection()
     {
         electionElapsed++;
-        if (electionElapsed >= randomizedElectionTimeout)
+        if (electionElapsed >= randomizedElectionTimeout && !Promotable)
+        {
+            // A learner, or a replica not (or no longer) in its own configuration, never campaigns.
+            electionElapsed = 0;
+        }
+        else if (electionElapsed >= randomizedElectionTimeout)
         {
             electionElapsed = 0;
             Campaign(config.PreVote ? CampaignKind.PreElection : CampaignKind.Election);
@@ -37,7 +42,7 @@ public sealed partial class RaftNode
                 Leader = m.From;
                 HandleSnapshot(m);
                 break;
-            case MessageType.TimeoutNow:
+            case MessageType.TimeoutNow when Promotable:
                 // The leader hands over (thesis §3.10): campaign now, skipping PreVote, flagged so that
                 // voters still in the old leader's lease take part.
                 Campaign(CampaignKind.Transfer);

@@ -2,7 +2,7 @@ namespace RaftOrleans.Consensus;
 
 public sealed partial class RaftNode
 {
-    /// <summary>Leader's per-voter replication state (itself included).</summary>
+    /// <summary>Leader's per-member replication state (itself included, learners too).</summary>
     private readonly Dictionary<int, Progress> progress = [];
 
     /// <summary>Proposals were appended since the last broadcast; they go out together at the next
@@ -21,7 +21,7 @@ public sealed partial class RaftNode
         Role = StateRole.Leader;
         Leader = Id;
         var last = log.LastIndex;
-        foreach (var id in voters)
+        foreach (var id in replicationTargets.Append(Id))
         {
             // The leader's own match is what it has made durable, never more (see Advance).
             progress[id] = new Progress(id == Id ? Math.Min(last, log.DurableLastIndex) : 0, last + 1, config.MaxInflightMessages,
@@ -65,7 +65,7 @@ public sealed partial class RaftNode
 
         var entry = new Entry(Term, log.LastIndex + 1, EntryType.Normal, command);
         AppendAsLeader(entry);
-        if (voters.Length > 1) broadcastPending = true;
+        if (replicationTargets.Length > 0) broadcastPending = true;
         return new ProposeResult(ProposeOutcome.Accepted, entry.Index, entry.Term, Id);
     }
 
@@ -95,13 +95,17 @@ public sealed partial class RaftNode
         }
     }
 
-    /// <summary>True when a majority (the leader included) answered since the last round; starts a new round.</summary>
+    /// <summary>True when a majority of the voters (the leader included, if it votes) answered since the last
+    /// round; starts a new round. Learners answer too but do not count.</summary>
     private bool QuorumRecentlyActive()
     {
         var active = 0;
+        foreach (var id in voters)
+        {
+            if (id == Id || progress[id].RecentActive) active++;
+        }
         foreach (var (id, pr) in progress)
         {
-            if (id == Id || pr.RecentActive) active++;
             if (id != Id) pr.RecentActive = false;
         }
         return Quorum.HasQuorum(voters.Length, active);
@@ -125,7 +129,7 @@ public sealed partial class RaftNode
 
     private void HandleAppendResponse(Message m)
     {
-        var pr = progress[m.From];
+        if (!progress.TryGetValue(m.From, out var pr)) return; // not a member (any more)
         pr.RecentActive = true;
 
         if (m.Reject)
@@ -156,7 +160,7 @@ public sealed partial class RaftNode
 
     private void HandleHeartbeatResponse(Message m)
     {
-        var pr = progress[m.From];
+        if (!progress.TryGetValue(m.From, out var pr)) return;
         pr.RecentActive = true;
         pr.ProbeSent = false;
         // The follower is alive but the window is full: the appends in it were probably lost. Free one slot
@@ -172,12 +176,14 @@ public sealed partial class RaftNode
     /// (paper §5.4.2, Figure 8): entries of earlier terms are committed indirectly. On progress, tells the
     /// followers and releases reads that waited for the leader's first commit. Returns true if it advanced.
     /// With incarnations on and no configuration committed yet, only <see cref="BootstrapCommitCandidate"/> counts.
+    /// Only the voters of the configuration in force count (thesis §4.1: the latest in the log, committed or not);
+    /// a leader that the configuration removes does not count itself (§4.2.2).
     /// </summary>
     private bool AdvanceCommit()
     {
         // Before a configuration is committed only the first one may commit, and only unanimously.
         var candidate = ConfigurationCommitted
-            ? Quorum.CommittedIndex(progress.Values.Select(p => p.Match).ToArray())
+            ? Quorum.CommittedIndex(CommitQuorumMatches())
             : BootstrapCommitCandidate();
         if (candidate <= log.Committed) return false;
         var ofCurrentTerm = log.Term(candidate) == Term;
@@ -186,16 +192,17 @@ public sealed partial class RaftNode
 
         log.CommitTo(candidate);
         OnLeaderCommitAdvanced();
-        if (voters.Length > 1) BroadcastAppend(sendIfEmpty: true);
+        if (replicationTargets.Length > 0) BroadcastAppend(sendIfEmpty: true);
+        StepDownIfRemoved();
         return true;
     }
 
     /// <summary>Sends every follower what it is owed, filling Replicate followers' windows.</summary>
     private void BroadcastAppend(bool sendIfEmpty)
     {
-        foreach (var id in voters)
+        foreach (var id in replicationTargets)
         {
-            if (id == Id || !SendAppend(id, sendIfEmpty)) continue;
+            if (!SendAppend(id, sendIfEmpty)) continue;
             while (SendAppend(id, sendIfEmpty: false))
             {
             }
@@ -206,7 +213,8 @@ public sealed partial class RaftNode
     /// paused (Probe awaiting an answer, or a full in-flight window). Returns true if a message was sent.</summary>
     private bool SendAppend(int to, bool sendIfEmpty)
     {
-        var pr = progress[to];
+        // Not a member any more, or this replica stopped leading while handling the answer that led here.
+        if (!progress.TryGetValue(to, out var pr) || Role != StateRole.Leader) return false;
         if (pr.IsPaused) return false;
 
         var prevIndex = pr.Next - 1;
@@ -229,9 +237,8 @@ public sealed partial class RaftNode
     /// index it might hold a different entry at.</summary>
     private void BroadcastHeartbeat(long context)
     {
-        foreach (var id in voters)
+        foreach (var id in replicationTargets)
         {
-            if (id == Id) continue;
             Send(new Message
             {
                 Type = MessageType.Heartbeat, From = Id, To = id, Term = Term,

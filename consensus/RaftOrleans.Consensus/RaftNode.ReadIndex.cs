@@ -39,18 +39,20 @@ public sealed partial class RaftNode
     private void StartReadIndex(long context)
     {
         var skipConfirmation = Faults.ReadIndexWithoutHeartbeat;
-        if (voters.Length == 1 || skipConfirmation)
+        if ((voters.Length == 1 && voters[0] == Id) || skipConfirmation)
         {
             // A single voter is its own majority: nothing to confirm.
             readStates.Add(new ReadState(log.Committed, context));
             return;
         }
-        readIndex.Add(log.Committed, context, Id);
+        // A leader that its pending configuration removes does not count itself.
+        readIndex.Add(log.Committed, context, IsVoter(Id) ? Id : None);
         BroadcastHeartbeat(context);
     }
 
     private void OnReadIndexAck(int from, long context)
     {
+        if (!IsVoter(from)) return; // a learner's answer confirms nothing
         var acks = readIndex.Acknowledge(from, context);
         if (acks > 0 && Quorum.HasQuorum(voters.Length, acks)) readStates.AddRange(readIndex.ReleaseThrough(context));
     }

@@ -53,7 +53,7 @@ public sealed partial class RaftNode
             {
                 Type = MessageType.Snapshot, From = Id, To = to, Term = Term,
                 Index = image.Metadata.Index, LogTerm = image.Metadata.Term, Voters = image.Metadata.Voters,
-                Incarnations = image.Metadata.Incarnations,
+                Incarnations = image.Metadata.Incarnations, Configuration = image.Metadata.Configuration,
                 Offset = offset, Data = image.Data.Slice((int)offset, length), Done = last, TotalBytes = total,
                 Commit = log.Committed,
             });
@@ -76,7 +76,7 @@ public sealed partial class RaftNode
 
     private void HandleSnapshotResponse(Message m)
     {
-        var pr = progress[m.From];
+        if (!progress.TryGetValue(m.From, out var pr)) return;
         pr.RecentActive = true;
         if (m.Done)
         {
@@ -169,11 +169,9 @@ public sealed partial class RaftNode
         var image = incoming.ToImage();
         incoming = null;
         log.Restore(image, Faults);
-        if (IncarnationsOn)
-        {
-            SetSnapshotConfiguration(image.Metadata);
-            RefreshConfiguration();
-        }
+        // The snapshot's configuration governs unless the entries kept after it hold a newer one.
+        SetSnapshotConfiguration(image.Metadata);
+        RefreshConfiguration();
         Send(new Message { Type = MessageType.SnapshotResponse, From = Id, To = m.From, Term = Term, Index = image.Metadata.Index, Offset = image.Data.Length, Done = true });
     }
 }

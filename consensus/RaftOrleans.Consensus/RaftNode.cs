@@ -20,7 +20,6 @@ public sealed partial class RaftNode
     private readonly RaftConfig config;
     private readonly Random random;
     private readonly RaftLog log;
-    private readonly int[] voters;
     private readonly List<Message> outbox = [];
     private readonly IStateMachineSnapshotter? snapshotter;
 
@@ -55,11 +54,9 @@ public sealed partial class RaftNode
         this.config = config;
         this.random = random;
         this.snapshotter = snapshotter;
-        voters = config.Peers.Order().ToArray();
+        initialConfiguration = GroupConfiguration.OfVoters(config.Peers.Order().ToArray());
 
         var hard = storage.InitialState();
-        if (hard.Vote != None && !IsVoter(hard.Vote))
-            throw new ArgumentException($"Persisted vote {hard.Vote} is not a member of the group.");
         log = new RaftLog(storage, hard.Commit, appliedIndex);
         Term = hard.Term;
         Vote = hard.Vote;
@@ -92,7 +89,8 @@ public sealed partial class RaftNode
     public RaftStatus Status()
     {
         IReadOnlyList<PeerProgress> peers = Role == StateRole.Leader
-            ? voters.Select(id => new PeerProgress(id, progress[id].Match, progress[id].Next, progress[id].State)).ToArray()
+            ? progress.OrderBy(p => p.Key)
+                .Select(p => new PeerProgress(p.Key, p.Value.Match, p.Value.Next, p.Value.State, IsVoter: IsVoter(p.Key))).ToArray()
             : [];
         return new RaftStatus(Id, Term, Vote, Role, Leader, log.Committed, log.Applied, log.LastIndex, log.FirstIndex, peers);
     }
@@ -108,13 +106,16 @@ public sealed partial class RaftNode
     /// <summary>
     /// Processes one message from a peer. Term rules are applied once here (paper §5.1: a higher term always
     /// wins, a stale term is rejected), then the message goes to the handler of the current role.
-    /// Messages addressed to another replica, from this replica, from a non-member, or from another incarnation
-    /// of a voter the governing configuration records (<see cref="IsExcluded"/>) are ignored.
+    /// Messages addressed to another replica, from this replica, or from another incarnation of a member the
+    /// governing configuration records (<see cref="IsExcluded"/>) are ignored. Messages from replicas outside
+    /// this replica's configuration are processed: the configuration that added them may not have reached it yet
+    /// (a leader elected under a newer configuration must still be able to catch it up), and a vote or an
+    /// acknowledgement only ever counts when its sender is a voter of the configuration counting it.
     /// </summary>
     public void Step(Message m)
     {
         ArgumentNullException.ThrowIfNull(m);
-        if (m.To != Id || m.From == Id || !IsVoter(m.From)) return;
+        if (m.To != Id || m.From == Id || m.From <= None) return;
         // Disk-loss safety: another incarnation of a recorded voter is a stranger (RaftNode.Incarnations.cs).
         if (FromOtherIncarnation(m)) return;
 
@@ -207,6 +208,10 @@ public sealed partial class RaftNode
     }
 
     private bool IsVoter(int id) => Array.BinarySearch(voters, id) >= 0;
+
+    /// <summary>True when this replica may campaign: only a voter of its own configuration does (a learner, a new
+    /// member not yet added, or a removed one never does).</summary>
+    private bool Promotable => IsVoter(Id);
 
     private void Send(Message m) => outbox.Add(config.Incarnation == 0 ? m : m with { FromIncarnation = config.Incarnation });
 

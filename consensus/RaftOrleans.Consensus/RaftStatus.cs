@@ -19,7 +19,8 @@ public enum ProgressState
 /// <param name="Match">Highest index known to be replicated on it.</param>
 /// <param name="Next">Next index the leader will send.</param>
 /// <param name="State">Probe, Replicate or Snapshot.</param>
-public readonly record struct PeerProgress(int Id, long Match, long Next, ProgressState State);
+/// <param name="IsVoter">False for a learner (or for the leader itself while a configuration removing it is pending).</param>
+public readonly record struct PeerProgress(int Id, long Match, long Next, ProgressState State, bool IsVoter = true);
 
 /// <summary>A read-only snapshot of a node's state, for diagnostics, checkers and tests.</summary>
 /// <param name="Id">Replica id.</param>
@@ -31,7 +32,7 @@ public readonly record struct PeerProgress(int Id, long Match, long Next, Progre
 /// <param name="Applied">Highest index the driver has applied (acknowledged through <see cref="RaftNode.Advance"/>).</param>
 /// <param name="LastIndex">Last log index (persisted or not).</param>
 /// <param name="FirstIndex">First log index held.</param>
-/// <param name="Progress">For a leader, one entry per voter (itself included) in id order; empty otherwise.</param>
+/// <param name="Progress">For a leader, one entry per member (itself included) in id order; empty otherwise.</param>
 public sealed record RaftStatus(
     int Id, long Term, int Vote, StateRole Role, int Leader, long Commit, long Applied,
     long LastIndex, long FirstIndex, IReadOnlyList<PeerProgress> Progress);

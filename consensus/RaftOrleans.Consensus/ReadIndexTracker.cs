@@ -16,10 +16,11 @@ internal sealed class ReadIndexTracker
     /// <summary>True when a request with <paramref name="context"/> is pending.</summary>
     public bool Contains(long context) => byContext.ContainsKey(context);
 
-    /// <summary>Registers a request, acknowledged so far by the leader itself.</summary>
+    /// <summary>Registers a request, acknowledged so far by the leader itself (<paramref name="self"/>; none when
+    /// the leader does not vote).</summary>
     public void Add(long index, long context, int self)
     {
-        var pending = new Pending(index, context, [self]);
+        var pending = new Pending(index, context, self == RaftNode.None ? [] : [self]);
         queue.Add(pending);
         byContext.Add(context, pending);
     }

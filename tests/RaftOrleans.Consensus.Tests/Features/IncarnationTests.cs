@@ -191,14 +191,15 @@ public sealed class IncarnationTests
     {
         var r = new Replica(Config(1), Bootstrapped(extra: 3));
         var metadata = r.Node.SnapshotMetadataAt(4);
-        Assert.Equal(new SnapshotMetadata(4, 1, [1, 2, 3]) { Incarnations = Incarnations }, metadata);
+        var recorded = GroupConfiguration.OfVoters([1, 2, 3], Incarnations);
+        Assert.Equal(new SnapshotMetadata(4, 1, [1, 2, 3]) { Incarnations = Incarnations, Configuration = recorded }, metadata);
 
         // Compacted past the configuration entry: only the snapshot metadata still knows it.
         var compacted = new MemoryRaftLogStorage(new HardState(1, RaftNode.None, 5), metadata, [new Entry(1, 5, EntryType.Normal, [])]);
         var restarted = new RaftNode(Config(1), compacted, new Random(1), appliedIndex: 4, snapshot: metadata);
         Assert.True(restarted.ConfigurationCommitted);
         Assert.Equal(new Dictionary<int, long> { [1] = 11, [2] = 22, [3] = 33 }, restarted.Incarnations);
-        Assert.Equal(new SnapshotMetadata(5, 1, [1, 2, 3]) { Incarnations = Incarnations }, restarted.SnapshotMetadataAt(5));
+        Assert.Equal(new SnapshotMetadata(5, 1, [1, 2, 3]) { Incarnations = Incarnations, Configuration = recorded }, restarted.SnapshotMetadataAt(5));
 
         for (var i = 0; i < 40 && restarted.Role == StateRole.Follower; i++) restarted.Tick();
         restarted.Step(From(VoteResponse(3, 1, restarted.Term), 99));

@@ -9,12 +9,12 @@ namespace RaftOrleans.Consensus.Tests.Features;
 public sealed class NodeBasicsTests
 {
     [Fact]
-    public void MessagesForOtherReplicasOrFromNonMembersAreIgnored()
+    public void MessagesForOtherReplicasOrFromItselfOrFromNoReplicaAreIgnored()
     {
         var r = new Replica(Config(1, 3));
 
         r.Step(Vote(2, 3, 5, 0, 0));   // addressed to 3
-        r.Step(Vote(9, 1, 5, 0, 0));   // 9 is not a member
+        r.Step(Vote(0, 1, 5, 0, 0));   // from "no replica"
         r.Step(Vote(1, 1, 5, 0, 0));   // from itself
 
         Assert.False(r.Node.HasReady());
