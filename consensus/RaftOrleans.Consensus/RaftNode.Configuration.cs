@@ -131,8 +131,10 @@ public sealed partial class RaftNode
     private void KeepCompactedConfiguration()
     {
         if (!configFromLog || governing is null || configIndex >= log.FirstIndex) return;
-        behindLog = (configIndex, configTerm, governing);
         configFromLog = false;
+        // An installed snapshot replaced the log under a configuration older than its own: the snapshot's governs.
+        if (behindLog is { } newer && newer.Index >= configIndex) return;
+        behindLog = (configIndex, configTerm, governing);
     }
 
     /// <summary>Leader: a progress entry for every member (new ones start probing after the last entry, counted as

@@ -25,6 +25,10 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     [InlineData(nameof(SimulatedFault.KeepConflictingSuffix), "three-snapshots", 100)]
     [InlineData(nameof(SimulatedFault.InstallOlderSnapshot), "five-snapshots", 50)]
     [InlineData(nameof(SimulatedFault.IgnoreIncarnations), "three-wipes", 300)]
+    [InlineData(nameof(SimulatedFault.MultipleChangesInFlight), "membership", 300)]
+    [InlineData(nameof(SimulatedFault.ChangeBeforeTermCommit), "membership", 1000)]
+    [InlineData(nameof(SimulatedFault.LearnersVote), "membership", 300)]
+    [InlineData(nameof(SimulatedFault.KeepTruncatedConfiguration), "membership-wipes", 300)]
     public void Simulation_catches_the_injected_bug(string fault, string config, int seedBudget)
     {
         SimulationOptions options = SimulationConfigs.Find(config) with { Faults = Enum.Parse<SimulatedFault>(fault) };

@@ -33,6 +33,9 @@ internal sealed class Nemesis(INemesisHost host)
     /// <summary>Pauses caused.</summary>
     public int Pauses { get; private set; }
 
+    /// <summary>Membership changes the leader accepted.</summary>
+    public int MembershipChanges { get; private set; }
+
     /// <summary>One round of decisions.</summary>
     public void Round()
     {
@@ -48,6 +51,34 @@ internal sealed class Nemesis(INemesisHost host)
             if (target >= leader.Id) target++;
             leader.TransferLeadership(target, host.Now);
         }
+        if (options.MembershipChangeProbability > 0 && random.NextDouble() < options.MembershipChangeProbability) ChangeMembership();
+    }
+
+    /// <summary>
+    /// Asks the leader for one random membership change: add a replica outside its configuration as a learner,
+    /// promote a learner, or remove a member (a voter only while more than <see cref="SimulationOptions.MinVoters"/>
+    /// remain). A replica whose disk was wiped is excluded until it is removed and added again, so removals prefer
+    /// it. Refusals (a change in flight, a learner behind) are part of the test: they are traced and counted as nothing.
+    /// </summary>
+    private void ChangeMembership()
+    {
+        if (CurrentLeader() is not SimulatedReplica leader) return;
+        Random random = host.Random;
+        GroupConfiguration configuration = leader.Node!.Configuration;
+        List<ConfigurationChange> choices = [];
+        foreach (SimulatedReplica r in host.Replicas)
+        {
+            GroupMember? member = configuration.Find(r.Id);
+            if (member is null) choices.Add(new ConfigurationChange(ConfigurationChangeType.AddLearner, r.Id, $"sim{r.Id}"));
+            else if (!member.IsVoter) choices.Add(new ConfigurationChange(ConfigurationChangeType.PromoteLearner, r.Id));
+            if (member is not null && (!member.IsVoter || configuration.Voters.Count > host.Options.MinVoters))
+            {
+                choices.Add(new ConfigurationChange(ConfigurationChangeType.Remove, r.Id));
+                if (r.Wipes > 0 && member.IsVoter) choices.Add(new ConfigurationChange(ConfigurationChangeType.Remove, r.Id));
+            }
+        }
+        if (choices.Count == 0) return;
+        if (leader.ChangeMembership(choices[random.Next(choices.Count)], host.Now)) MembershipChanges++;
     }
 
     /// <summary>Ends the partition of <paramref name="epoch"/> unless a newer one replaced it.</summary>
@@ -132,15 +163,20 @@ internal sealed class Nemesis(INemesisHost host)
 
     /// <summary>
     /// Replaces one replica's disk: it crashes and restarts blank under its old id. Only once a configuration is
-    /// committed (before that a wipe is indistinguishable from a first start, see RaftNode.Incarnations.cs), and
-    /// at most <see cref="SimulationOptions.MaxWipes"/> times, since each wiped replica stays excluded until
-    /// removed and re-added.
+    /// committed (before that a wipe is indistinguishable from a first start, see RaftNode.Incarnations.cs),
+    /// at most <see cref="SimulationOptions.MaxWipes"/> times, and never while another wiped replica is still blank,
+    /// since each wiped replica stays excluded until removed and re-added.
     /// </summary>
     private void WipeOne()
     {
         SimulationOptions options = host.Options;
         Random random = host.Random;
         if (Wipes >= options.MaxWipes || !host.Replicas.Any(r => r.Node is { ConfigurationCommitted: true })) return;
+        // Two blank replicas at once could be a majority of the initial voters, and nothing can tell a blank replica
+        // from a founding one (RaftNode.Incarnations.cs): that is the loss of a majority of disks, outside the fault
+        // model. So a second disk is replaced only once the first wiped replica holds the group's history again
+        // (removed and added back, then caught up).
+        if (host.Replicas.Any(r => r.Wipes > 0 && !(r.Node is { ConfigurationIndex: > 0 }))) return;
         List<SimulatedReplica> candidates = host.Replicas.Where(r => r.Wipes == 0).ToList();
         if (candidates.Count == 0) return;
         SimulatedReplica victim = candidates[random.Next(candidates.Count)];

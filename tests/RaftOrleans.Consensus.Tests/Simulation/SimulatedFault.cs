@@ -33,6 +33,14 @@ internal enum SimulatedFault
     KeepConflictingSuffix = 1024,
     /// <summary><see cref="RaftFaults.IgnoreIncarnations"/>.</summary>
     IgnoreIncarnations = 2048,
+    /// <summary><see cref="RaftFaults.MultipleChangesInFlight"/>.</summary>
+    MultipleChangesInFlight = 4096,
+    /// <summary><see cref="RaftFaults.ChangeBeforeTermCommit"/>.</summary>
+    ChangeBeforeTermCommit = 8192,
+    /// <summary><see cref="RaftFaults.LearnersVote"/>.</summary>
+    LearnersVote = 16384,
+    /// <summary><see cref="RaftFaults.KeepTruncatedConfiguration"/>.</summary>
+    KeepTruncatedConfiguration = 32768,
 }
 
 internal static class SimulatedFaultExtensions
@@ -52,5 +60,9 @@ internal static class SimulatedFaultExtensions
         AckSnapshotBeforeDurable = fault.HasFlag(SimulatedFault.AckSnapshotBeforeDurable),
         KeepConflictingSuffix = fault.HasFlag(SimulatedFault.KeepConflictingSuffix),
         IgnoreIncarnations = fault.HasFlag(SimulatedFault.IgnoreIncarnations),
+        MultipleChangesInFlight = fault.HasFlag(SimulatedFault.MultipleChangesInFlight),
+        ChangeBeforeTermCommit = fault.HasFlag(SimulatedFault.ChangeBeforeTermCommit),
+        LearnersVote = fault.HasFlag(SimulatedFault.LearnersVote),
+        KeepTruncatedConfiguration = fault.HasFlag(SimulatedFault.KeepTruncatedConfiguration),
     };
 }

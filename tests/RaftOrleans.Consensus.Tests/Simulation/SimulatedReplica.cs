@@ -36,7 +36,7 @@ internal sealed class SimulatedReplica : IAppliedRequestsHost<ClientRequest>
         _config = new RaftConfig
         {
             Id = id,
-            Peers = Enumerable.Range(1, options.Replicas).ToArray(),
+            Peers = Enumerable.Range(1, options.InitialVoters > 0 ? options.InitialVoters : options.Replicas).ToArray(),
             ElectionTicks = options.ElectionTicks,
             HeartbeatTicks = options.HeartbeatTicks,
             MaxEntriesPerMessage = options.MaxEntriesPerMessage,
@@ -185,6 +185,17 @@ internal sealed class SimulatedReplica : IAppliedRequestsHost<ClientRequest>
         Pump(now);
     }
 
+    /// <summary>Asks this replica (the leader) for one membership change; returns whether it was accepted.</summary>
+    public bool ChangeMembership(ConfigurationChange change, long now)
+    {
+        if (Node is null) return false;
+        ConfigurationChangeResult result = Node.ProposeConfigurationChange(change);
+        _trace.Add(now, $"[r{Id}] membership {change.Type} r{change.Id}: {result.Outcome}"
+            + (result.Outcome == ConfigurationChangeOutcome.Accepted ? $" at ({result.Index}, term {result.Term}), now {Node.Configuration}" : $" ({result.Reason})"));
+        Pump(now);
+        return result.Outcome == ConfigurationChangeOutcome.Accepted;
+    }
+
     /// <summary>Handles a client request: proposes a write or starts a ReadIndex round.</summary>
     public void Submit(ClientRequest request, long now)
     {
@@ -222,7 +233,7 @@ internal sealed class SimulatedReplica : IAppliedRequestsHost<ClientRequest>
             return $"r{Id} DOWN disk(term={Disk.HardState.Term} commit={Disk.HardState.Commit} log=[{Disk.FirstIndex()},{Disk.LastIndex()}])";
         RaftStatus s = Node.Status();
         string peers = s.Progress.Count == 0 ? "" : " progress=" + string.Join(",", s.Progress.Select(p => $"r{p.Id}:{p.State}/{p.Match}"));
-        return $"r{Id}{(Node.IsExcluded ? " EXCLUDED" : "")} {s.Role} term={s.Term} leader={s.Leader} commit={s.Commit} applied={Machine!.AppliedIndex} log=[{s.FirstIndex},{s.LastIndex}]{peers}";
+        return $"r{Id}{(Node.IsExcluded ? " EXCLUDED" : "")} {s.Role} term={s.Term} leader={s.Leader} commit={s.Commit} applied={Machine!.AppliedIndex} log=[{s.FirstIndex},{s.LastIndex}]{peers} {Node.Configuration}";
     }
 
     void IAppliedRequestsHost<ClientRequest>.Completed(ClientRequest waiter, KvResult result, string detail)
@@ -269,7 +280,7 @@ internal sealed class SimulatedReplica : IAppliedRequestsHost<ClientRequest>
                 SnapshotsInstalled++;
                 _nextSnapshotAt = snapshot.Metadata.Index + DrawSnapshotInterval();
                 _trace.Add(now, $"[r{Id}] installed snapshot ({snapshot.Metadata.Index}, term {snapshot.Metadata.Term}), "
-                    + $"{snapshot.Data.Length} bytes; log=[{Disk.FirstIndex()},{Disk.LastIndex()}]");
+                    + $"{snapshot.Data.Length} bytes, {snapshot.Metadata.RecordedConfiguration?.ToString() ?? "no configuration"}; log=[{Disk.FirstIndex()},{Disk.LastIndex()}], now {node.Configuration}");
             }
 
             // 2. Persist: entries, then the hard state (its commit may point into the new entries).

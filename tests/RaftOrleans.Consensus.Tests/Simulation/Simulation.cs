@@ -112,11 +112,12 @@ internal sealed class Simulation : IClientHost, INemesisHost
             Partitions = sim._nemesis.Partitions,
             Pauses = sim._nemesis.Pauses,
             Wipes = sim._nemesis.Wipes,
+            MembershipChanges = sim._nemesis.MembershipChanges,
             SnapshotsInstalled = sim._replicas.Sum(r => r.SnapshotsInstalled),
             Compactions = sim._replicas.Sum(r => r.Compactions),
-            // A wiped replica is excluded for good (until remove + add: its messages are dropped), so it need not catch up.
-            Converged = sim._replicas.All(r => r.IsUp)
-                && sim._replicas.Where(r => r.Wipes == 0).Select(r => r.Machine!.AppliedIndex).Distinct().Count() == 1,
+            // Only the members of the final configuration must catch up; a wiped replica is excluded (its messages are
+            // dropped) until it is removed and added again.
+            Converged = sim._replicas.All(r => r.IsUp) && sim.FinalMembers().Select(r => r.Machine!.AppliedIndex).Distinct().Count() == 1,
             Linearizability = verdict,
             Invariant = invariant,
             Violation = violation,
@@ -222,6 +223,16 @@ internal sealed class Simulation : IClientHost, INemesisHost
 
     private void Answer(ClientRequest request, ReplicaAnswer answer) =>
         Schedule(Random.Next(Options.MinDelay, Options.MaxDelay + 1), new ClientAnswerArrives(request.Client, request.Attempt, answer));
+
+    /// <summary>The members of the configuration held by the live replica that committed most (the group's latest),
+    /// that are live and not excluded by a wiped disk.</summary>
+    private IEnumerable<SimulatedReplica> FinalMembers()
+    {
+        SimulatedReplica? latest = _replicas.Where(r => r.IsUp).MaxBy(r => r.Node!.Status().Commit);
+        if (latest is null) return [];
+        GroupConfiguration configuration = latest.Node!.Configuration;
+        return _replicas.Where(r => r.IsUp && configuration.IsMember(r.Id) && !r.Node!.IsExcluded);
+    }
 
     /// <summary>Live replicas that applied the same number of entries must hold the same state.</summary>
     private void CheckConvergence()

@@ -13,8 +13,11 @@ internal sealed record SimulationOptions
     public required string Name { get; init; }
 
     // ---- cluster ----
-    /// <summary>Number of replicas (3 or 5).</summary>
+    /// <summary>Number of replicas (3 or 5): the group's voters plus, with <see cref="InitialVoters"/>, spares.</summary>
     public int Replicas { get; init; } = 3;
+    /// <summary>Replicas 1..this are the initial voters; the others start outside the group, as new members waiting
+    /// to be added. 0 = all <see cref="Replicas"/>.</summary>
+    public int InitialVoters { get; init; }
     /// <summary><see cref="RaftConfig.ElectionTicks"/>.</summary>
     public int ElectionTicks { get; init; } = 10;
     /// <summary><see cref="RaftConfig.HeartbeatTicks"/>.</summary>
@@ -93,6 +96,11 @@ internal sealed record SimulationOptions
     public int ClockDriftPercent { get; init; }
     /// <summary>Probability per nemesis round of asking the leader to transfer leadership.</summary>
     public double TransferProbability { get; init; }
+    /// <summary>Probability per nemesis round of asking the leader for one membership change: add a spare as a
+    /// learner, promote a learner, or remove a member (never below <see cref="MinVoters"/> voters).</summary>
+    public double MembershipChangeProbability { get; init; }
+    /// <summary>Fewest voters the nemesis leaves when it removes one.</summary>
+    public int MinVoters { get; init; } = 2;
     /// <summary>Ticks between nemesis rounds.</summary>
     public int NemesisIntervalTicks { get; init; } = 5;
 

@@ -25,6 +25,8 @@ internal sealed record SimulationOutcome
     public required int Pauses { get; init; }
     /// <summary>Disks wiped by the nemesis.</summary>
     public int Wipes { get; init; }
+    /// <summary>Membership changes the leaders accepted.</summary>
+    public int MembershipChanges { get; init; }
     /// <summary>Snapshots installed from a leader (InstallSnapshot) and log compactions, over all replicas.</summary>
     public int SnapshotsInstalled { get; init; }
     /// <summary>Log compactions over all replicas.</summary>

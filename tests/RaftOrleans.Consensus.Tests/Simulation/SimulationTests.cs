@@ -29,7 +29,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
         foreach (var config in sweep.Outcomes.GroupBy(o => o.Options.Name))
         {
             output.WriteLine($"  {config.Key}: {config.Count()} seeds, {config.Sum(o => o.Steps)} steps, {config.Sum(o => o.Operations)} ops "
-                + $"({config.Sum(o => o.Completed)} completed), {config.Sum(o => o.Elections)} elections, {config.Sum(o => o.Crashes)} crashes, {config.Sum(o => o.Wipes)} wipes, "
+                + $"({config.Sum(o => o.Completed)} completed), {config.Sum(o => o.Elections)} elections, {config.Sum(o => o.Crashes)} crashes, {config.Sum(o => o.Wipes)} wipes, {config.Sum(o => o.MembershipChanges)} membership changes, "
                 + $"{config.Sum(o => o.Partitions)} partitions, {config.Sum(o => o.Pauses)} pauses, {config.Count(o => o.Converged)} converged at the end, "
                 + $"{config.Sum(o => o.Compactions)} compactions, {config.Sum(o => o.SnapshotsInstalled)} snapshots installed, "
                 + $"{config.Count(o => o.Failed)} violations");
@@ -48,6 +48,12 @@ public sealed class SimulationTests(ITestOutputHelper output)
             Assert.All(config, o => Assert.True(o.Elections > 0, $"seed {o.Seed} ({o.Options.Name}) never elected a leader"));
             double completedPerSeed = config.Average(o => o.Completed);
             Assert.True(completedPerSeed >= 50, $"{config.Key}: only {completedPerSeed:0.0} completed client operations per seed");
+            // A membership configuration whose leaders never changed the group would check none of it.
+            if (config.First().Options.MembershipChangeProbability > 0)
+            {
+                double changesPerSeed = config.Average(o => o.MembershipChanges);
+                Assert.True(changesPerSeed >= 3, $"{config.Key}: only {changesPerSeed:0.00} membership changes per seed");
+            }
             // A snapshot configuration whose followers never needed InstallSnapshot would check none of it.
             if (config.First().Options.SnapshotEveryEntries > 0)
             {
