@@ -42,7 +42,7 @@ public static class RaftKeyValueHostingExtensions
         // Replica addresses are computed, never looked up in the directory (see ReplicaAddressCache).
         services.Configure<GrainDirectoryOptions>(o => o.CachingStrategy = GrainDirectoryOptions.CachingStrategyType.Custom);
         services.AddSingleton<IGrainDirectoryCache>(sp => new ReplicaAddressCache(
-            sp, sp.GetRequiredService<IOptions<GrainDirectoryOptions>>().Value, sp.GetRequiredService<IOptions<RaftKeyValueOptions>>()));
+            sp, sp.GetRequiredService<IOptions<GrainDirectoryOptions>>().Value, sp.GetRequiredService<IReplicaTopology>()));
         builder.AddStartupTask<ReplicaWakeStartupTask>();
         return builder;
     }
