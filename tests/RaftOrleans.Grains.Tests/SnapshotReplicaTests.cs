@@ -124,7 +124,7 @@ public sealed class SnapshotReplicaTests(ITestOutputHelper output)
         // writer meets SQLITE_BUSY, which Microsoft.Data.Sqlite answers with a 150 ms sleep.
         foreach (var replica in Enumerable.Range(1, cluster.ReplicaCount))
         {
-            Assert.Equal(1, cluster.Storage.MaxConcurrentWrites(RaftTestCluster.SiloName(replica)));
+            Assert.Equal(1, cluster.Storage.MaxConcurrentWrites(cluster.SiloName(replica)));
         }
     }
 }

@@ -25,7 +25,7 @@ public sealed class StorageStallTests(ITestOutputHelper output)
         Assert.Equal(KvStatusCode.Ok, (await cluster.Store.PutAsync("before", "0")).Status);
 
         var stallStarted = DateTime.UtcNow;
-        cluster.Storage.SetLatency(RaftTestCluster.SiloName(old.Replica), Stall, Stall);
+        cluster.Storage.SetLatency(cluster.SiloName(old.Replica), Stall, Stall);
         // This write reaches the old leader first; its append is what stalls there. The gateway's
         // attempt times out and the write goes on to the replica the others elect meanwhile.
         var clock = Stopwatch.StartNew();
@@ -43,7 +43,7 @@ public sealed class StorageStallTests(ITestOutputHelper output)
 
         // Writes stayed on the majority: they finished while the old leader's first write was still stalled.
         Assert.True(writesTook < Stall * 2, $"writes during the stall took {writesTook}");
-        cluster.Storage.ClearLatency(RaftTestCluster.SiloName(old.Replica));
+        cluster.Storage.ClearLatency(cluster.SiloName(old.Replica));
 
         // The old leader follows the new one, with the new leader's log, in the new leader's term.
         await cluster.WaitUntilAsync(async () =>
@@ -87,7 +87,7 @@ public sealed class StorageStallTests(ITestOutputHelper output)
         Assert.Equal(KvStatusCode.Ok, (await cluster.Store.PutAsync("before", "0")).Status);
 
         var stallStarted = DateTime.UtcNow;
-        cluster.Storage.SetLatency(RaftTestCluster.SiloName(follower), Stall, Stall);
+        cluster.Storage.SetLatency(cluster.SiloName(follower), Stall, Stall);
         // The follower's append of this entry stalls (it acknowledges only once it is durable), so the
         // leader commits it with the third replica; the leader's heartbeats then queue at the stalled
         // follower together with the follower's own timer ticks.
@@ -95,7 +95,7 @@ public sealed class StorageStallTests(ITestOutputHelper output)
         var stalled = cluster.Replica(follower);
         // Hold the stall for its full length: the follower's timer fires a dozen election timeouts meanwhile.
         await cluster.WaitUntilAsync(() => Task.FromResult(DateTime.UtcNow - stallStarted > Stall), Stall * 3, "the stall has lasted its length");
-        cluster.Storage.ClearLatency(RaftTestCluster.SiloName(follower));
+        cluster.Storage.ClearLatency(cluster.SiloName(follower));
 
         var leaderStatus = (await cluster.StatusAsync()).Replicas.Single(r => r.Replica == leader.Replica);
         await cluster.WaitUntilAsync(async () =>

@@ -10,6 +10,7 @@ using RaftOrleans.Grains;
 using RaftOrleans.Grains.AdoNet;
 using RaftOrleans.Grains.Hosting;
 using RaftOrleans.Grains.Replica;
+using RaftOrleans.Grains.Topology;
 
 namespace RaftOrleans.Testing.Cluster;
 
@@ -17,8 +18,8 @@ namespace RaftOrleans.Testing.Cluster;
 /// An in-process Orleans cluster of 3 or 5 silos (any count works) running the Raft key-value store
 /// on per-silo SQLite files in a temp directory. Any silo can be killed, stopped and restarted
 /// (membership lives in the test process) and storage survives because it is on disk. Silo
-/// <c>n</c> of the test host is named <c>silo{n+1}</c>, so replica <c>i</c> lives on test silo
-/// <c>i-1</c>. Every silo shares the fault controls: <see cref="Network"/> (partitions, one-way
+/// <c>n</c> of the test host is named <c>Topology.Silos[n]</c> (<c>silo{n+1}</c>), the silo of replica
+/// <c>n+1</c>, so replica <c>i</c> lives on test silo <c>i-1</c>. Every silo shares the fault controls: <see cref="Network"/> (partitions, one-way
 /// cuts, loss, delay), <see cref="Storage"/> (latency, failed writes, crash after a write),
 /// <see cref="Hook"/> (pauses) and the <see cref="Ledger"/> of applied entries.
 /// </summary>
@@ -38,9 +39,10 @@ public sealed class RaftTestCluster : IAsyncDisposable
     private readonly List<Task> _disposals = [];
     private bool _disposed;
 
-    private RaftTestCluster(RaftTestClusterOptions options, string dataDirectory, string serviceId, InProcessTestCluster cluster, Controls controls)
+    private RaftTestCluster(RaftTestClusterOptions options, IReplicaTopology topology, string dataDirectory, string serviceId, InProcessTestCluster cluster, Controls controls)
     {
         Options = options;
+        Topology = topology;
         DataDirectory = dataDirectory;
         ServiceId = serviceId;
         Cluster = cluster;
@@ -55,6 +57,12 @@ public sealed class RaftTestCluster : IAsyncDisposable
 
     /// <summary>Number of silos, one replica each.</summary>
     public int ReplicaCount => Options.Replicas;
+
+    /// <summary>The replica topology the silos run with (built from the same options).</summary>
+    public IReplicaTopology Topology { get; }
+
+    /// <summary>The replica ids of the test group, ascending.</summary>
+    public IReadOnlyList<int> ReplicaIds => [.. Topology.Members(Group).Select(m => m.ReplicaId)];
 
     /// <summary>The directory holding <c>silo{i}/raft.db</c>.</summary>
     public string DataDirectory { get; }
@@ -86,8 +94,8 @@ public sealed class RaftTestCluster : IAsyncDisposable
     /// <summary>The default group's store through the real gateway.</summary>
     public RaftKeyValueStore Store => Client.GetRaftKeyValueStore();
 
-    /// <summary>The silo name hosting <paramref name="replica"/>.</summary>
-    public static string SiloName(int replica) => "silo" + replica.ToString(CultureInfo.InvariantCulture);
+    /// <summary>The silo name hosting <paramref name="replica"/> of the test group.</summary>
+    public string SiloName(int replica) => Topology.SiloOf(new ReplicaKey(Group, replica));
 
     /// <summary>Starts a 3-silo cluster on <paramref name="dataDirectory"/> (a new temp directory when null).</summary>
     public static Task<RaftTestCluster> StartAsync(string? dataDirectory = null, string? serviceId = null)
@@ -100,12 +108,13 @@ public sealed class RaftTestCluster : IAsyncDisposable
         var dataDirectory = options.DataDirectory ?? Directory.CreateTempSubdirectory("raftkv-test-").FullName;
         var serviceId = options.ServiceId ?? "raftkv-test-" + Guid.NewGuid().ToString("N")[..8];
         var controls = new Controls(options.Seed);
+        var topology = TopologyOf(options);
         var builder = new InProcessTestClusterBuilder(checked((short)options.Replicas));
         builder.Options.ServiceId = serviceId;
         builder.Options.ClusterId = "raftkv-test";
         // Trace files per silo cost disk I/O the replicas' storage competes with; the sink keeps what matters.
         builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((siloOptions, silo) => ConfigureSilo(silo, InstanceNumber(siloOptions.SiloName), options, dataDirectory, controls));
+        builder.ConfigureSilo((siloOptions, silo) => ConfigureSilo(silo, topology.Silos[InstanceNumber(siloOptions.SiloName)], options, dataDirectory, controls));
         builder.ConfigureClient(client =>
         {
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ClientResponseTimeout);
@@ -115,15 +124,22 @@ public sealed class RaftTestCluster : IAsyncDisposable
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        var result = new RaftTestCluster(options with { DataDirectory = dataDirectory, ServiceId = serviceId }, dataDirectory, serviceId, cluster, controls);
+        var result = new RaftTestCluster(options with { DataDirectory = dataDirectory, ServiceId = serviceId }, topology, dataDirectory, serviceId, cluster, controls);
         foreach (var handle in cluster.Silos) result._silos[InstanceNumber(handle.Name) + 1] = handle;
         controls.Storage.SiloKiller = result.KillSiloByNameAsync;
         return result;
     }
 
-    private static void ConfigureSilo(ISiloBuilder silo, int instance, RaftTestClusterOptions options, string dataDirectory, Controls controls)
+    /// <summary>The topology the silos' options give: the same <see cref="RaftKeyValueOptions"/> as <see cref="ConfigureSilo"/> sets.</summary>
+    private static IReplicaTopology TopologyOf(RaftTestClusterOptions options)
     {
-        var name = SiloName(instance + 1);
+        var raft = new RaftKeyValueOptions { ReplicaCount = options.Replicas };
+        options.ConfigureRaft?.Invoke(raft);
+        return new ConfiguredReplicaTopology(raft);
+    }
+
+    private static void ConfigureSilo(ISiloBuilder silo, string name, RaftTestClusterOptions options, string dataDirectory, Controls controls)
+    {
         // PostConfigure: the test host sets its own silo names ("Silo_0", ...) after our Configure calls.
         silo.Services.PostConfigure<SiloOptions>(o => o.SiloName = name);
         silo.AddRaftSqliteGrainStorage(SqliteStorageProvider, Path.Combine(dataDirectory, name, "raft.db"));
@@ -165,7 +181,7 @@ public sealed class RaftTestCluster : IAsyncDisposable
     /// <summary>Replicas whose silo is down, ascending.</summary>
     public IReadOnlyList<int> DownReplicas
     {
-        get { lock (_silos) return Enumerable.Range(1, ReplicaCount).Where(r => !_silos.ContainsKey(r)).ToArray(); }
+        get { lock (_silos) return ReplicaIds.Where(r => !_silos.ContainsKey(r)).ToArray(); }
     }
 
     /// <summary>The services of the running silo hosting <paramref name="replica"/>.</summary>
@@ -235,15 +251,9 @@ public sealed class RaftTestCluster : IAsyncDisposable
 
     private async Task KillSiloByNameAsync(string siloName)
     {
-        for (var replica = 1; replica <= ReplicaCount; replica++)
-        {
-            if (SiloName(replica) == siloName)
-            {
-                await KillReplicaSiloAsync(replica);
-                return;
-            }
-        }
-        throw new ArgumentException($"no silo named {siloName}", nameof(siloName));
+        var replica = Topology.ReplicasOn(siloName).FirstOrDefault(r => r.Group == Group);
+        if (replica.Index == 0) throw new ArgumentException($"no silo named {siloName}", nameof(siloName));
+        await KillReplicaSiloAsync(replica.Index);
     }
 
     /// <summary>The replica grain <paramref name="replica"/> of the test group.</summary>
@@ -258,7 +268,7 @@ public sealed class RaftTestCluster : IAsyncDisposable
     /// </summary>
     public async Task<IReadOnlyList<ReplicaStatus>> ReplicaStatusesAsync(TimeSpan timeout)
     {
-        var tasks = Enumerable.Range(1, ReplicaCount).Select(async replica =>
+        var tasks = ReplicaIds.Select(async replica =>
         {
             if (!IsUp(replica)) return new ReplicaStatus { Replica = replica, Silo = SiloName(replica), Role = "Down", Error = "silo down" };
             try
@@ -354,7 +364,7 @@ public sealed class RaftTestCluster : IAsyncDisposable
     {
         Hook.ResumeAll(); // a held replica would hold its silo's graceful stop
         await Cluster.StopClusterClientAsync();
-        foreach (var replica in Enumerable.Range(1, ReplicaCount)) await StopReplicaSiloAsync(replica);
+        foreach (var replica in ReplicaIds) await StopReplicaSiloAsync(replica);
         await DisposeAsync();
     }
 

@@ -1,4 +1,6 @@
 using RaftOrleans.Bench.Failover;
+using RaftOrleans.Grains.Hosting;
+using RaftOrleans.Grains.Topology;
 using RaftOrleans.Testing.Workload.Processes;
 
 namespace RaftOrleans.Bench.Stall;
@@ -12,8 +14,8 @@ public sealed class SiloPids(MemberProcesses processes, int silos)
 {
     private readonly Dictionary<string, int> _recorded = [];
 
-    /// <summary>Silo names, silo1 first.</summary>
-    public IReadOnlyList<string> Names { get; } = [.. Enumerable.Range(1, silos).Select(i => $"silo{i}")];
+    /// <summary>Silo names, silo1 first: a local cluster of <c>silos</c> silos runs one replica per silo.</summary>
+    public IReadOnlyList<string> Names { get; } = new ConfiguredReplicaTopology(new RaftKeyValueOptions { ReplicaCount = silos }).Silos;
 
     /// <summary>Records every silo's current pid; throws when one is not running.</summary>
     public void Record()

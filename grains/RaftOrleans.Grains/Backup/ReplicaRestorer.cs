@@ -6,6 +6,7 @@ using RaftOrleans.Grains.AdoNet;
 using RaftOrleans.Grains.Hosting;
 using RaftOrleans.Grains.Placement;
 using RaftOrleans.Grains.Replica;
+using RaftOrleans.Grains.Topology;
 using RaftOrleans.KeyValue;
 
 namespace RaftOrleans.Grains.Backup;
@@ -29,26 +30,28 @@ public static class ReplicaRestorer
 {
     /// <summary>
     /// Restores <paramref name="contents"/> into the storage provider of <paramref name="services"/> (a
-    /// built, NOT started, silo host with the Raft storage provider registered). Throws
+    /// built, NOT started, silo host with the Raft storage provider registered), for the replica of
+    /// <paramref name="group"/> that <paramref name="topology"/> puts on <paramref name="siloName"/>. Throws
     /// <see cref="RestoreRefusedException"/> when the replica already has Raft state or the backup's voters
     /// are not this cluster's replicas; nothing is written then.
     /// </summary>
     public static async Task<RestoreResult> RestoreAsync(
-        IServiceProvider services, RaftKeyValueOptions options, string siloName, string group, BackupContents contents, CancellationToken cancellationToken)
+        IServiceProvider services, RaftKeyValueOptions options, IReplicaTopology topology, string siloName, string group, BackupContents contents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(topology);
         ArgumentNullException.ThrowIfNull(contents);
-        if (!options.Groups.Contains(group, StringComparer.Ordinal))
+        if (!topology.HasGroup(group))
         {
-            throw new RestoreRefusedException($"group '{group}' is not configured (groups: {string.Join(", ", options.Groups)})");
+            throw new RestoreRefusedException($"group '{group}' is not configured (groups: {string.Join(", ", topology.Groups)})");
         }
-        var replica = Enumerable.Range(1, options.ReplicaCount).FirstOrDefault(i => string.Equals(options.SiloNameFor(i), siloName, StringComparison.Ordinal));
+        var replica = topology.ReplicasOn(siloName).FirstOrDefault(r => r.Group == group).Index;
         if (replica == 0)
         {
-            throw new RestoreRefusedException($"silo '{siloName}' hosts no replica: replicas live on {options.SiloNameFor(1)}..{options.SiloNameFor(options.ReplicaCount)}");
+            throw new RestoreRefusedException($"silo '{siloName}' hosts no replica of group '{group}': its replicas live on {string.Join(", ", topology.Members(group).Select(m => m.Silo).Distinct())}");
         }
-        var configured = Enumerable.Range(1, options.ReplicaCount).ToArray();
+        var configured = topology.VoterIds(group);
         if (!contents.Voters.Order().SequenceEqual(configured))
         {
             throw new RestoreRefusedException($"the backup's group had voters [{string.Join(", ", contents.Voters)}], this cluster is configured with replicas [{string.Join(", ", configured)}]; restore into a cluster of the same size");

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using RaftOrleans.Grains.Replica;
 
 namespace RaftOrleans.Grains.Gateway;
 
@@ -41,7 +42,7 @@ internal sealed partial class KeyValueGrain
     public async Task<BackupChunk> ReadBackupChunk(int replica, Guid session, long offset, int maxBytes)
     {
         if (CheckGroup() is { } bad) return new BackupChunk { Status = bad.Status, Message = bad.Message };
-        if (replica < 1 || replica > _options.ReplicaCount) return new BackupChunk { Status = KvStatusCode.BadInput, Message = $"no replica {replica}" };
+        if (!_topology.Contains(new ReplicaKey(_group, replica))) return new BackupChunk { Status = KvStatusCode.BadInput, Message = $"no replica {replica}" };
         try
         {
             return await Replica(replica).ReadBackupChunk(session, offset, maxBytes).WaitAsync(_options.RequestTimeout);
@@ -55,7 +56,7 @@ internal sealed partial class KeyValueGrain
     /// <inheritdoc />
     public async Task EndBackup(int replica, Guid session)
     {
-        if (CheckGroup() is not null || replica < 1 || replica > _options.ReplicaCount) return;
+        if (CheckGroup() is not null || !_topology.Contains(new ReplicaKey(_group, replica))) return;
         try
         {
             await Replica(replica).EndBackup(session).WaitAsync(_options.AttemptTimeout);

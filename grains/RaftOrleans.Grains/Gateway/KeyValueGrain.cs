@@ -7,6 +7,7 @@ using RaftOrleans.Grains.Diagnostics;
 using RaftOrleans.Grains.Hosting;
 using RaftOrleans.Grains.Placement;
 using RaftOrleans.Grains.Replica;
+using RaftOrleans.Grains.Topology;
 using RaftOrleans.KeyValue;
 
 namespace RaftOrleans.Grains.Gateway;
@@ -24,6 +25,8 @@ namespace RaftOrleans.Grains.Gateway;
 internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
 {
     private readonly RaftKeyValueOptions _options;
+    private readonly IReplicaTopology _topology;
+    private readonly IClusterMembershipService _membership;
     private readonly ILogger<KeyValueGrain> _logger;
     private readonly RaftMetrics _metrics;
     private readonly GatewaySession _session = GatewaySession.CreateRandom();
@@ -31,14 +34,16 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
     private string _group = "";
     private bool _known;
     private int _leaderHint;
+    private IReadOnlyList<ReplicaMember> _members = [];
 
-    private readonly PeerSilos _silos;
+    private PeerSilos _silos = null!;
     private readonly SilentReplicas _silentReplicas;
 
-    public KeyValueGrain(IOptions<RaftKeyValueOptions> options, ILogger<KeyValueGrain> logger, RaftMetrics metrics, IClusterMembershipService membership, SilentReplicas silentReplicas)
+    public KeyValueGrain(IOptions<RaftKeyValueOptions> options, IReplicaTopology topology, ILogger<KeyValueGrain> logger, RaftMetrics metrics, IClusterMembershipService membership, SilentReplicas silentReplicas)
     {
         _silentReplicas = silentReplicas;
-        _silos = new PeerSilos(membership, options.Value);
+        _topology = topology;
+        _membership = membership;
         _options = options.Value;
         _logger = logger;
         _metrics = metrics;
@@ -48,7 +53,9 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _group = this.GetPrimaryKeyString();
-        _known = _options.Groups.Contains(_group, StringComparer.Ordinal);
+        _known = _topology.HasGroup(_group);
+        _members = _topology.Members(_group);
+        _silos = new PeerSilos(_membership, _topology, _group);
         _limits = new KvLimits { MaxKeyBytes = _options.MaxKeyBytes, MaxValueBytes = _options.MaxValueBytes };
         return Task.CompletedTask;
     }
@@ -90,22 +97,22 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
     public async Task<GroupStatus> Status()
     {
         if (!_known) return new GroupStatus { Group = _group };
-        var tasks = Enumerable.Range(1, _options.ReplicaCount).Select(async i =>
+        var tasks = _members.Select(async m =>
         {
             try
             {
-                return await Replica(i).GetStatus().WaitAsync(_options.AttemptTimeout);
+                return await Replica(m.ReplicaId).GetStatus().WaitAsync(_options.AttemptTimeout);
             }
             catch (Exception ex)
             {
-                return new ReplicaStatus { Replica = i, Silo = _options.SiloNameFor(i), Role = "Unreachable", Error = ex.GetBaseException().Message };
+                return new ReplicaStatus { Replica = m.ReplicaId, Silo = m.Silo, Role = "Unreachable", Error = ex.GetBaseException().Message };
             }
         });
         return new GroupStatus { Group = _group, Replicas = await Task.WhenAll(tasks) };
     }
 
     private KvResponse? CheckGroup()
-        => _known ? null : KvResponse.BadInput($"unknown group '{_group}'; configured groups: {string.Join(", ", _options.Groups)}");
+        => _known ? null : KvResponse.BadInput($"unknown group '{_group}'; configured groups: {string.Join(", ", _topology.Groups)}");
 
     private async Task<KvResponse> WriteAsync(KvCommand command)
     {
@@ -143,11 +150,11 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
         // killed leader's silo does not answer until Orleans declares it dead, while followers that
         // have not timed out yet still name it as leader: going there again would cost another
         // attempt timeout each time (see SilentReplicas).
-        var silent = _silentReplicas.Of(_group, _options.ReplicaCount);
+        var silent = _silentReplicas.Of(_group, _members.Select(m => m.ReplicaId));
         var silentHere = new HashSet<int>(); // the ones that did not answer this request
         var target = _leaderHint != 0 && _silos.IsUp(_leaderHint) && !silent.Contains(_leaderHint)
             ? _leaderHint
-            : NextUp(Random.Shared.Next(1, _options.ReplicaCount + 1) - 1, silent);
+            : NextUpFrom(Random.Shared.Next(_members.Count), silent);
         while (true)
         {
             var remaining = deadline - Stopwatch.GetElapsedTime(started);
@@ -235,19 +242,35 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
         return !silent.Contains(hint) || NextUp(target, silent) == target;
     }
 
-    /// <summary>The first replica after <paramref name="index"/> (cyclically) whose silo is up and that is
-    /// not in <paramref name="skip"/>; then one that is only up; the next one if none is.</summary>
-    private int NextUp(int index, HashSet<int>? skip = null)
+    /// <summary>The first member after replica <paramref name="replica"/> (cyclically, in member order; from the
+    /// first member when it is none) whose silo is up and that is not in <paramref name="skip"/>; then one
+    /// that is only up; the next one if none is.</summary>
+    private int NextUp(int replica, HashSet<int>? skip = null)
+        => NextUpFrom(IndexOfMember(replica) + 1, skip);
+
+    /// <summary><see cref="NextUp"/> counted from the member at <paramref name="position"/> (itself included).</summary>
+    private int NextUpFrom(int position, HashSet<int>? skip)
     {
+        var count = _members.Count;
         for (var pass = skip is { Count: > 0 } ? 0 : 1; pass < 2; pass++)
         {
-            for (var step = 1; step <= _options.ReplicaCount; step++)
+            for (var step = 0; step < count; step++)
             {
-                var candidate = (index + step - 1) % _options.ReplicaCount + 1;
+                var candidate = _members[(position + step) % count].ReplicaId;
                 if (_silos.IsUp(candidate) && (pass == 1 || !skip!.Contains(candidate))) return candidate;
             }
         }
-        return index % _options.ReplicaCount + 1;
+        return _members[position % count].ReplicaId;
+    }
+
+    /// <summary>The position of <paramref name="replica"/> among the members; -1 when it is not one (as 0, "no replica yet", never is).</summary>
+    private int IndexOfMember(int replica)
+    {
+        for (var i = 0; i < _members.Count; i++)
+        {
+            if (_members[i].ReplicaId == replica) return i;
+        }
+        return -1;
     }
 
     /// <summary>One attempt; a failed call (silo down, replica unplaceable) becomes a "not leader" reply

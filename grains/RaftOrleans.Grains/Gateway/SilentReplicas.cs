@@ -35,13 +35,13 @@ internal sealed class SilentReplicas
         return false;
     }
 
-    /// <summary>The replicas of <paramref name="group"/> (1..<paramref name="count"/>) that are silent now.</summary>
-    public HashSet<int> Of(string group, int count)
+    /// <summary>The <paramref name="replicas"/> of <paramref name="group"/> that are silent now.</summary>
+    public HashSet<int> Of(string group, IEnumerable<int> replicas)
     {
         var silent = new HashSet<int>();
-        for (var i = 1; i <= count; i++)
+        foreach (var replica in replicas)
         {
-            if (IsSilent(group, i)) silent.Add(i);
+            if (IsSilent(group, replica)) silent.Add(replica);
         }
         return silent;
     }

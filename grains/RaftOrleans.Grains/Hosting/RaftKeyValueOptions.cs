@@ -16,7 +16,8 @@ public sealed class RaftKeyValueOptions
     public int ReplicaCount { get; set; } = 3;
 
     /// <summary>Replica <c>i</c> of every group lives on the silo named <c>{SiloNamePrefix}{i}</c>
-    /// (i = 1..ReplicaCount). Default <c>"silo"</c>: silo1, silo2, silo3.</summary>
+    /// (i = 1..ReplicaCount; see <see cref="Topology.ConfiguredReplicaTopology"/>). Default <c>"silo"</c>:
+    /// silo1, silo2, silo3.</summary>
     public string SiloNamePrefix { get; set; } = "silo";
 
     /// <summary>
@@ -86,7 +87,4 @@ public sealed class RaftKeyValueOptions
 
     /// <summary>Period of the reminder that re-activates a replica after its silo restarts. Default 1 min.</summary>
     public TimeSpan WakeReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>The silo name that hosts replica <paramref name="index"/>.</summary>
-    public string SiloNameFor(int index) => $"{SiloNamePrefix}{index}";
 }

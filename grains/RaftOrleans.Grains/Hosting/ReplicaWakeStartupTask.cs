@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using RaftOrleans.Grains.Diagnostics;
 using RaftOrleans.Grains.Replica;
+using RaftOrleans.Grains.Topology;
 
 namespace RaftOrleans.Grains.Hosting;
 
@@ -13,29 +13,24 @@ namespace RaftOrleans.Grains.Hosting;
 internal sealed class ReplicaWakeStartupTask(
     IGrainFactory grainFactory,
     ILocalSiloDetails silo,
-    IOptions<RaftKeyValueOptions> options,
+    IReplicaTopology topology,
     ILogger<ReplicaWakeStartupTask> logger) : IStartupTask
 {
     public async Task Execute(CancellationToken cancellationToken)
     {
-        var o = options.Value;
-        var local = Enumerable.Range(1, o.ReplicaCount).Where(i => string.Equals(o.SiloNameFor(i), silo.Name, StringComparison.Ordinal)).ToList();
         var woken = 0;
-        foreach (var group in o.Groups)
+        foreach (var replica in topology.ReplicasOn(silo.Name))
         {
-            foreach (var index in local)
+            var key = replica.ToString();
+            try
             {
-                var key = new ReplicaKey(group, index).ToString();
-                try
-                {
-                    await grainFactory.GetGrain<IRaftReplicaGrain>(key).Wake().WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
-                    woken++;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The reminder and the first peer message will activate it later.
-                    Log.WakeFailed(logger, ex, key);
-                }
+                await grainFactory.GetGrain<IRaftReplicaGrain>(key).Wake().WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+                woken++;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The reminder and the first peer message will activate it later.
+                Log.WakeFailed(logger, ex, key);
             }
         }
         Log.ReplicasWoken(logger, woken, silo.Name);

@@ -1,11 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.Runtime.GrainDirectory;
-using RaftOrleans.Grains.Hosting;
 using RaftOrleans.Grains.Replica;
+using RaftOrleans.Grains.Topology;
 
 namespace RaftOrleans.Grains.Placement;
 
@@ -45,16 +44,16 @@ public sealed class ReplicaAddressCache : IGrainDirectoryCache
     private static readonly GrainType GatewayGrainType = GrainType.Create(GatewayGrainTypeName);
     private readonly IServiceProvider _services;
     private readonly IGrainDirectoryCache _inner;
-    private readonly RaftKeyValueOptions _options;
+    private readonly IReplicaTopology _topology;
     private IClusterMembershipService? _membership;
     private ILocalSiloDetails? _localSilo;
     private ActiveSilos _active = new(MembershipVersion.MinValue, []);
 
     /// <summary>Creates the cache; everything but replicas goes to an LRU cache sized by <paramref name="directoryOptions"/>.</summary>
-    public ReplicaAddressCache(IServiceProvider services, GrainDirectoryOptions directoryOptions, IOptions<RaftKeyValueOptions> options)
+    public ReplicaAddressCache(IServiceProvider services, GrainDirectoryOptions directoryOptions, IReplicaTopology topology)
     {
         _services = services;
-        _options = options.Value;
+        _topology = topology;
         var lru = new GrainDirectoryOptions
         {
             CachingStrategy = GrainDirectoryOptions.CachingStrategyType.LRU,
@@ -71,7 +70,8 @@ public sealed class ReplicaAddressCache : IGrainDirectoryCache
         if (!IsReplica(key)) return _inner.LookUp(key, out result, out version);
         version = 0;
         result = null;
-        if (!ReplicaKey.TryParse(key.Key.ToString() ?? "", out var replica)) return false;
+        // A replica the topology does not know has no address either: placement refuses it.
+        if (!ReplicaKey.TryParse(key.Key.ToString() ?? "", out var replica) || !_topology.Contains(replica)) return false;
         var snapshot = Membership.CurrentSnapshot;
         var active = _active;
         if (active.Version != snapshot.Version)
@@ -92,7 +92,7 @@ public sealed class ReplicaAddressCache : IGrainDirectoryCache
         }
         // A replica whose silo is not active has no address: the call goes on to placement, whose
         // director reports the replica down.
-        if (!active.ByName.TryGetValue(_options.SiloNameFor(replica.Index), out var silo)) return false;
+        if (!active.ByName.TryGetValue(_topology.SiloOf(replica), out var silo)) return false;
         result = new GrainAddress { GrainId = key, SiloAddress = silo, MembershipVersion = active.Version };
         return true;
     }

@@ -1,18 +1,17 @@
-using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Runtime.Placement;
-using RaftOrleans.Grains.Hosting;
 using RaftOrleans.Grains.Replica;
+using RaftOrleans.Grains.Topology;
 
 namespace RaftOrleans.Grains.Placement;
 
 /// <summary>
-/// Chooses the silo for a replica activation: the active silo whose name is
-/// <see cref="RaftKeyValueOptions.SiloNameFor"/> of the replica's index. When that silo is not
-/// active the replica is down, like a crashed Raft server: the director throws, and the caller
-/// (a peer's one-way message or the gateway) treats it as a lost message.
+/// Chooses the silo for a replica activation: the active silo the <see cref="IReplicaTopology"/> names
+/// for the replica. When that silo is not active the replica is down, like a crashed Raft server: the
+/// director throws, and the caller (a peer's one-way message or the gateway) treats it as a lost
+/// message. A replica the topology does not know has no silo at all: that is refused as an argument error.
 /// </summary>
-public sealed class ReplicaPlacementDirector(IClusterMembershipService membership, IOptions<RaftKeyValueOptions> options)
+public sealed class ReplicaPlacementDirector(IClusterMembershipService membership, IReplicaTopology topology)
     : IPlacementDirector
 {
     /// <inheritdoc />
@@ -24,7 +23,7 @@ public sealed class ReplicaPlacementDirector(IClusterMembershipService membershi
             throw new OrleansException($"Replica grain key '{key}' is not of the form '{{group}}/{{index}}'.");
         }
 
-        var siloName = options.Value.SiloNameFor(replica.Index);
+        var siloName = topology.SiloOf(replica);
         var compatible = context.GetCompatibleSilos(target);
         // The newest active incarnation: a silo restarted on another address joins before its old
         // incarnation is declared dead (see ReplicaAddressCache).

@@ -129,7 +129,7 @@ internal sealed partial class RaftReplicaGrain
     /// </summary>
     private BackupContents CaptureBackupContents()
     {
-        var voters = Enumerable.Range(1, _options.ReplicaCount).ToArray();
+        var voters = _topology.VoterIds(_key.Group);
         if (_requests.Capture() is not { } image) return new BackupContents(0, 0, voters, new KeyValueStateMachine().Snapshot());
         var index = image.Metadata.Index;
         return new BackupContents(index, _store.Memory.Term(index), voters, image.Data);

@@ -10,6 +10,7 @@ using RaftOrleans.Grains.AdoNet;
 using RaftOrleans.Grains.Diagnostics;
 using RaftOrleans.Grains.Hosting;
 using RaftOrleans.Grains.Placement;
+using RaftOrleans.Grains.Topology;
 using RaftOrleans.KeyValue;
 
 namespace RaftOrleans.Grains.Replica;
@@ -31,7 +32,9 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     private readonly RaftKeyValueOptions _options;
     private readonly RaftMetrics _metrics;
     private readonly ILocalSiloDetails _silo;
-    private readonly PeerSilos _peerSilos;
+    private readonly IClusterMembershipService _membership;
+    private readonly IReplicaTopology _topology;
+    private PeerSilos _peerSilos = null!;
     private ReplicaKey _key;
     private string _name = "";
     private ReplicaLogStore _store = null!;
@@ -45,9 +48,10 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     private DateTimeOffset _activatedAt;
     private bool _siloStopping;
 
-    public RaftReplicaGrain(ILogger<RaftReplicaGrain> logger, IOptions<RaftKeyValueOptions> options, RaftMetrics metrics, ILocalSiloDetails silo, IClusterMembershipService membership)
+    public RaftReplicaGrain(ILogger<RaftReplicaGrain> logger, IOptions<RaftKeyValueOptions> options, RaftMetrics metrics, ILocalSiloDetails silo, IClusterMembershipService membership, IReplicaTopology topology)
     {
-        _peerSilos = new PeerSilos(membership, options.Value);
+        _membership = membership;
+        _topology = topology;
         _logger = logger;
         _options = options.Value;
         _metrics = metrics;
@@ -61,20 +65,21 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
         _name = this.GetPrimaryKeyString();
         _key = ReplicaKey.Parse(_name);
         _faultHook = ServiceProvider.GetService<IReplicaFaultHook>(); // tests only; null in production
-        if (!_options.Groups.Contains(_key.Group, StringComparer.Ordinal) || _key.Index > _options.ReplicaCount)
+        if (!_topology.Contains(_key))
         {
-            throw new ArgumentException($"Replica '{_name}' is not configured: groups are [{string.Join(", ", _options.Groups)}] with {_options.ReplicaCount} replicas each.");
+            throw new ArgumentException($"Replica '{_name}' is not configured: {_topology.Describe()}.");
         }
         // Replicas bypass the grain directory (see ReplicaPlacementStrategy), so this check is what
         // keeps a stray message from creating a second activation on a silo that is not its own.
-        var home = _options.SiloNameFor(_key.Index);
+        var home = _topology.SiloOf(_key);
         if (!string.Equals(_silo.Name, home, StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"Replica '{_name}' belongs on silo '{home}', not on '{_silo.Name}'.");
         }
+        _peerSilos = new PeerSilos(_membership, _topology, _key.Group);
 
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(_options.StorageProviderName);
-        var peers = Enumerable.Range(1, _options.ReplicaCount).ToArray();
+        var peers = _topology.VoterIds(_key.Group);
         var writeGate = SqliteWriteGate.For(ServiceProvider, _options.StorageProviderName);
         _store = new ReplicaLogStore(storage, this.GetGrainId(), _options.LogChunkEntries, _options.SnapshotPartBytes, peers, writeGate: writeGate);
         // The head, the snapshot rows and the log after the compaction point; the state machine is
@@ -94,8 +99,8 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
         };
         // _requests images the state machine for followers behind the compaction point (InstallSnapshot).
         _node = new RaftNode(config, _store.Memory, new Random(), _stateMachine.AppliedIndex, _requests, _store.Memory.Snapshot);
-        _peers = peers.Where(p => p != _key.Index)
-            .ToDictionary(p => p, p => GrainFactory.GetGrain<IRaftReplicaGrain>(new ReplicaKey(_key.Group, p).ToString()));
+        _peers = _topology.Members(_key.Group).Where(m => m.ReplicaId != _key.Index)
+            .ToDictionary(m => m.ReplicaId, m => GrainFactory.GetGrain<IRaftReplicaGrain>(new ReplicaKey(_key.Group, m.ReplicaId).ToString()));
 
         _timer = this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions(_options.TickInterval, _options.TickInterval)
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using RaftOrleans.Grains.AdoNet;
 using RaftOrleans.Grains.Hosting;
+using RaftOrleans.Grains.Topology;
 
 namespace RaftOrleans.Silo.Hosting;
 
@@ -28,9 +29,10 @@ public static class BackendStartupChecks
     }
 
     /// <summary>
-    /// Replica i of every group lives on the silo named <c>{prefix}{i}</c>: a replica count below 1 is an
-    /// error; a silo whose name is not one of those hosts no replica (it still runs grains and gateways, so
-    /// this is a warning on stderr): usually a typo, or fewer named silos than the replica count needs.
+    /// Replicas live on the silos the configured topology names (<see cref="ConfiguredReplicaTopology"/>):
+    /// a replica count below 1 is an error; a silo whose name is not one of those hosts no replica (it
+    /// still runs grains and gateways, so this is a warning on stderr): usually a typo, or fewer named
+    /// silos than the replica count needs.
     /// </summary>
     public static void CheckReplicaLayout(IConfiguration configuration, SiloHostOptions options)
     {
@@ -40,7 +42,8 @@ public static class BackendStartupChecks
         {
             throw new StartupException(SiloExitCodes.BadConfiguration, $"RaftKeyValue:ReplicaCount {raft.ReplicaCount} must be at least 1");
         }
-        var hosts = Enumerable.Range(1, raft.ReplicaCount).Select(raft.SiloNameFor).ToList();
+        // Runs before Orleans starts, so there is no container to ask: the same topology a silo builds.
+        var hosts = new ConfiguredReplicaTopology(raft).Silos;
         if (!hosts.Contains(options.Name))
         {
             Console.Error.WriteLine(

@@ -88,19 +88,21 @@ public sealed class LocalCluster(LocalClusterOptions options)
                 $"silo ports {options.BaseSiloPort}.. and gateway ports {options.BaseGatewayPort}.. overlap");
         }
         StartupChecks.EnsureWritableDirectory(options.DataPath);
-        for (int i = 1; i <= options.Silos; i++)
+        IReadOnlyList<string> names = options.Topology.Silos;
+        for (int i = 1; i <= names.Count; i++)
         {
-            StartupChecks.EnsurePortFree($"silo port of {LocalClusterOptions.SiloName(i)}", IPAddress.Loopback, options.BaseSiloPort + i - 1);
-            StartupChecks.EnsurePortFree($"gateway port of {LocalClusterOptions.SiloName(i)}", IPAddress.Loopback, options.BaseGatewayPort + i - 1);
+            StartupChecks.EnsurePortFree($"silo port of {names[i - 1]}", IPAddress.Loopback, options.BaseSiloPort + i - 1);
+            StartupChecks.EnsurePortFree($"gateway port of {names[i - 1]}", IPAddress.Loopback, options.BaseGatewayPort + i - 1);
         }
     }
 
     private void StartChildren()
     {
         IReadOnlyList<string> self = SelfCommand.Resolve();
-        for (int i = 1; i <= options.Silos; i++)
+        IReadOnlyList<string> names = options.Topology.Silos;
+        for (int i = 1; i <= names.Count; i++)
         {
-            string name = LocalClusterOptions.SiloName(i);
+            string name = names[i - 1];
             string[] arguments =
             [
                 "run",

@@ -1,3 +1,6 @@
+using RaftOrleans.Grains.Hosting;
+using RaftOrleans.Grains.Topology;
+
 namespace RaftOrleans.Silo.Local;
 
 /// <summary>The <c>local</c> command's settings.</summary>
@@ -21,6 +24,9 @@ public sealed record LocalClusterOptions
     /// <summary>The full data path.</summary>
     public string DataPath => Path.GetFullPath(DataDirectory);
 
-    /// <summary>The name of silo <paramref name="index"/> (1-based), as placement expects it.</summary>
-    public static string SiloName(int index) => $"silo{index}";
+    /// <summary>
+    /// The replica topology the silos run with: one replica of each group per silo (the children get
+    /// <c>ReplicaCount = Silos</c>), so its <see cref="IReplicaTopology.Silos"/> are the silos to start, in order.
+    /// </summary>
+    public IReplicaTopology Topology => new ConfiguredReplicaTopology(new RaftKeyValueOptions { ReplicaCount = Silos });
 }

@@ -4,6 +4,7 @@ using Orleans.Configuration;
 using RaftOrleans.Grains.AdoNet;
 using RaftOrleans.Grains.Backup;
 using RaftOrleans.Grains.Hosting;
+using RaftOrleans.Grains.Topology;
 using RaftOrleans.Silo.Hosting;
 
 namespace RaftOrleans.Silo.Restore;
@@ -47,7 +48,9 @@ public static class SiloRestore
             }
 
             using var host = BuildStorageHost(options, storage, raftOptions);
-            var result = await ReplicaRestorer.RestoreAsync(host.Services, raftOptions, options.Name, group, contents, cancellationToken);
+            // Offline: no silo runs, so the topology comes straight from the options a silo would use.
+            var topology = new ConfiguredReplicaTopology(raftOptions);
+            var result = await ReplicaRestorer.RestoreAsync(host.Services, raftOptions, topology, options.Name, group, contents, cancellationToken);
             var where = storage.Provider == BackendProvider.Sqlite ? options.RaftDatabasePath : "PostgreSQL storage";
             Console.Out.WriteLine($"restored group {result.Group} replica {result.Replica} on {options.Name} at index {result.Index} term {result.Term} ({result.Keys} keys) into {where}");
             return SiloExitCodes.Ok;

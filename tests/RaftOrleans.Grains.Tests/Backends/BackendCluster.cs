@@ -7,6 +7,7 @@ using Orleans.Configuration;
 using Orleans.Runtime;
 using RaftOrleans.Grains.AdoNet;
 using RaftOrleans.Grains.Hosting;
+using RaftOrleans.Grains.Topology;
 using RaftOrleans.Grains.Tests.AdoNet;
 
 namespace RaftOrleans.Grains.Tests.Backends;
@@ -19,6 +20,9 @@ namespace RaftOrleans.Grains.Tests.Backends;
 internal sealed class BackendCluster : IAsyncDisposable
 {
     public const int Silos = 3;
+
+    // The silos are named as the default topology (three replicas) places its replicas.
+    private static readonly IReadOnlyList<string> SiloNames = new ConfiguredReplicaTopology(new RaftKeyValueOptions { ReplicaCount = Silos }).Silos;
     private const string ProviderName = "raft";
 
     private readonly StorageBackend _backend;
@@ -61,7 +65,7 @@ internal sealed class BackendCluster : IAsyncDisposable
     /// <summary>Starts silo <c>silo{number}</c> on its ports and data.</summary>
     public async Task StartSiloAsync(int number)
     {
-        var name = $"silo{number}";
+        var name = SiloNames[number - 1];
         var host = new HostBuilder()
             .UseOrleans(silo =>
             {
@@ -96,7 +100,7 @@ internal sealed class BackendCluster : IAsyncDisposable
     /// <summary>Kills silo <c>silo{number}</c>: no graceful shutdown, its peers find out by probing.</summary>
     public async Task KillSiloAsync(int number)
     {
-        var host = _silos[number - 1] ?? throw new InvalidOperationException($"silo{number} is not running");
+        var host = _silos[number - 1] ?? throw new InvalidOperationException($"{SiloNames[number - 1]} is not running");
         _silos[number - 1] = null;
         await host.StopAsync(new CancellationToken(canceled: true));
         host.Dispose();
@@ -107,9 +111,9 @@ internal sealed class BackendCluster : IAsyncDisposable
         await UntilAsync(() => Task.FromResult(_silos.OfType<IHost>().All(host =>
         {
             var members = host.Services.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.Members.Values;
-            var name = $"silo{victim}";
+            var name = SiloNames[victim - 1];
             return members.Any(m => m.Name == name && m.Status == SiloStatus.Dead) && !members.Any(m => m.Name == name && m.Status == SiloStatus.Active);
-        })), timeout, $"silo{victim} seen dead by every running silo");
+        })), timeout, $"{SiloNames[victim - 1]} seen dead by every running silo");
 
     /// <summary>Stops every silo gracefully (the client stays, and reconnects when they return).</summary>
     public async Task StopAllSilosAsync()

@@ -1,11 +1,11 @@
 using System.Collections.Immutable;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime;
 using RaftOrleans.Grains.Hosting;
 using RaftOrleans.Grains.Placement;
+using RaftOrleans.Grains.Topology;
 using Xunit;
 
 namespace RaftOrleans.Grains.Tests.Placement;
@@ -110,7 +110,9 @@ public sealed class ReplicaAddressCacheTests
     {
         var services = new ServiceCollection().AddSingleton<IClusterMembershipService>(membership)
             .AddSingleton<ILocalSiloDetails>(new FakeLocalSilo(local ?? Silo1)).BuildServiceProvider();
-        return new ReplicaAddressCache(services, new GrainDirectoryOptions(), Options.Create(new RaftKeyValueOptions()));
+        // Two groups, so the tests show that a replica's address follows its index in any served group.
+        var topology = new ConfiguredReplicaTopology(new RaftKeyValueOptions { Groups = ["default", "orders"] });
+        return new ReplicaAddressCache(services, new GrainDirectoryOptions(), topology);
     }
 
     private sealed class FakeMembership : IClusterMembershipService

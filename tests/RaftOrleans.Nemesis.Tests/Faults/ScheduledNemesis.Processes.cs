@@ -18,12 +18,12 @@ public sealed partial class ScheduledNemesis
             Undoom(r);
             return Skip(e, $"silo of replica {r} was already down");
         }
-        _log.Took(e, $"{(graceful ? "stopped" : "killed")} {RaftTestCluster.SiloName(r)} ({role}) in {took.ElapsedMilliseconds} ms");
+        _log.Took(e, $"{(graceful ? "stopped" : "killed")} {_cluster.SiloName(r)} ({role}) in {took.ElapsedMilliseconds} ms");
         return new Injected(async () =>
         {
             await _cluster.RestartReplicaSiloAsync(r);
             Undoom(r);
-            _log.Write($"#{e.Id} healed: restarted {RaftTestCluster.SiloName(r)}");
+            _log.Write($"#{e.Id} healed: restarted {_cluster.SiloName(r)}");
         });
     }
 
@@ -32,7 +32,7 @@ public sealed partial class ScheduledNemesis
         var storage = _cluster.Storage;
         var (r, role) = await ResolveAsync(e.Spec.Target, random);
         if (r == 0 || !TryDoom(r)) return Skip(e, $"replica {r} is down or a minority is already down");
-        var silo = RaftTestCluster.SiloName(r);
+        var silo = _cluster.SiloName(r);
         var firedBefore = storage.Fired(silo);
         storage.KillSiloAfterNextWrite(silo);
         _log.Write($"#{e.Id} {e.Spec}: armed: {silo} ({role}) is killed after its next storage write lands");

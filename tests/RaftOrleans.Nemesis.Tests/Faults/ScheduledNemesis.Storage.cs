@@ -12,11 +12,11 @@ public sealed partial class ScheduledNemesis
             : [(await ResolveAsync(e.Spec.Target, random)).Replica];
         var min = TimeSpan.FromMilliseconds(5 + random.Next(25));
         var max = min + TimeSpan.FromMilliseconds(50 + random.Next(250));
-        foreach (var r in replicas) _cluster.Storage.SetLatency(RaftTestCluster.SiloName(r), min, max);
+        foreach (var r in replicas) _cluster.Storage.SetLatency(_cluster.SiloName(r), min, max);
         _log.Took(e, $"storage of replicas {string.Join(", ", replicas)} takes {min.TotalMilliseconds:0}–{max.TotalMilliseconds:0} ms per call");
         return Heal(e, () =>
         {
-            foreach (var r in replicas) _cluster.Storage.ClearLatency(RaftTestCluster.SiloName(r));
+            foreach (var r in replicas) _cluster.Storage.ClearLatency(_cluster.SiloName(r));
         });
     }
 
@@ -25,7 +25,7 @@ public sealed partial class ScheduledNemesis
         var storage = _cluster.Storage;
         var (r, role) = await ResolveAsync(e.Spec.Target, random);
         if (r == 0) return Skip(e, "no replica up");
-        var silo = RaftTestCluster.SiloName(r);
+        var silo = _cluster.SiloName(r);
         var failed = e.Spec.Kind == FaultKind.FailedWrite;
         var count = 1 + random.Next(3);
         var firedBefore = storage.Fired(silo);
