@@ -33,6 +33,9 @@ public sealed record RaftEnvelope
     [Id(17)] public long[] Incarnations { get; init; } = [];
     /// <summary>The sender's storage incarnation (disk-loss safety).</summary>
     [Id(18)] public long FromIncarnation { get; init; }
+    /// <summary>The whole configuration a snapshot carries (voters, learners, incarnations, silos), encoded as a
+    /// configuration entry's payload; empty when it carries only <see cref="Voters"/> and <see cref="Incarnations"/>.</summary>
+    [Id(19)] public byte[] Configuration { get; init; } = [];
 }
 
 /// <summary>A log entry on the wire and in storage.</summary>

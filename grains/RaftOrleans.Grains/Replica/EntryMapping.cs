@@ -20,6 +20,7 @@ internal static class EntryMapping
             LeaderTransfer = m.LeaderTransfer, Offset = m.Offset, Data = m.Data.IsEmpty ? [] : m.Data.ToArray(), Done = m.Done,
             TotalBytes = m.TotalBytes, Voters = m.Voters.Count == 0 ? [] : m.Voters.ToArray(),
             Incarnations = m.Incarnations.Count == 0 ? [] : m.Incarnations.ToArray(), FromIncarnation = m.FromIncarnation,
+            Configuration = m.Configuration is null ? [] : ConfigurationCodec.Encode(m.Configuration),
         };
     }
 
@@ -33,6 +34,7 @@ internal static class EntryMapping
             Entries = entries, Commit = e.Commit, Reject = e.Reject, RejectHint = e.RejectHint, Context = e.Context,
             LeaderTransfer = e.LeaderTransfer, Offset = e.Offset, Data = e.Data, Done = e.Done, TotalBytes = e.TotalBytes,
             Voters = e.Voters, Incarnations = e.Incarnations ?? [], FromIncarnation = e.FromIncarnation,
+            Configuration = e.Configuration is { Length: > 0 } c ? ConfigurationCodec.DecodeConfiguration(c) : null,
         };
     }
 }

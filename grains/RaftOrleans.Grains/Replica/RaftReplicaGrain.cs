@@ -93,6 +93,8 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
         {
             Id = _key.Index,
             Peers = peers,
+            // The first configuration entry records where each replica lives (topology as data).
+            PeerLocations = _topology.Members(_key.Group).ToDictionary(m => m.ReplicaId, m => m.Silo),
             ElectionTicks = _options.ElectionTicks,
             HeartbeatTicks = _options.HeartbeatTicks,
             Incarnation = _store.Incarnation,

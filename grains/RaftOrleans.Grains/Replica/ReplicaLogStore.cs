@@ -132,6 +132,7 @@ internal sealed class ReplicaLogStore
         var point = new SnapshotMetadata(head.CompactIndex, head.CompactTerm, _voters)
         {
             Incarnations = head.CompactIncarnations.Count == _voters.Count ? head.CompactIncarnations.ToArray() : [],
+            Configuration = head.CompactConfiguration is { Length: > 0 } c ? ConfigurationCodec.DecodeConfiguration(c) : null,
         };
         Memory = new MemoryRaftLogStorage(new HardState(head.Term, head.Vote, head.Commit), point, entries);
 
@@ -198,19 +199,20 @@ internal sealed class ReplicaLogStore
     }
 
     /// <summary>
-    /// The voters' incarnations in the configuration governing at <paramref name="index"/>: the last configuration
-    /// entry at or below it still in the log, else the one recorded at the current compaction point.
+    /// The configuration governing at <paramref name="index"/> (the voters' incarnations, and the whole configuration
+    /// entry's payload): the last configuration entry at or below it still in the log, else the one recorded at the
+    /// current compaction point.
     /// </summary>
-    private List<long> ConfigurationAt(long index)
+    private (List<long> Incarnations, byte[] Configuration) ConfigurationAt(long index)
     {
         for (var i = index; i >= Memory.FirstIndex(); i--)
         {
             var entry = Memory.Entries(i, i + 1, long.MaxValue)[0];
             if (entry.Type != EntryType.Config) continue;
             var (ids, incarnations) = ConfigurationCodec.Decode(entry.Data);
-            return _voters.Select(v => Array.IndexOf(ids, v) is var at and >= 0 ? incarnations[at] : 0L).ToList();
+            return (_voters.Select(v => Array.IndexOf(ids, v) is var at and >= 0 ? incarnations[at] : 0L).ToList(), entry.Data);
         }
-        return _head.CompactIncarnations;
+        return (_head.CompactIncarnations, _head.CompactConfiguration);
     }
 
     /// <summary>
@@ -227,7 +229,7 @@ internal sealed class ReplicaLogStore
         }
         var term = Memory.Term(index);
         var head = _head;
-        head.CompactIncarnations = ConfigurationAt(index);
+        (head.CompactIncarnations, head.CompactConfiguration) = ConfigurationAt(index);
         head.CompactIndex = index;
         head.CompactTerm = term;
         head.Commit = Math.Max(head.Commit, Memory.HardState.Commit);
@@ -279,6 +281,7 @@ internal sealed class ReplicaLogStore
         head.CompactIndex = image.Metadata.Index;
         head.CompactTerm = image.Metadata.Term;
         head.CompactIncarnations = [.. image.Metadata.Incarnations];
+        head.CompactConfiguration = image.Metadata.Configuration is { } configuration ? ConfigurationCodec.Encode(configuration) : [];
         head.Commit = Math.Max(head.Commit, Memory.HardState.Commit);
         if (head.Term < image.Metadata.Term)
         {

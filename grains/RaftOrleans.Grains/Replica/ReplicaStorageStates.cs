@@ -39,6 +39,9 @@ public sealed class ReplicaHeadState
     /// <summary>Each voter's incarnation in the group configuration as of <see cref="CompactIndex"/> (parallel to
     /// the voter ids in order), so compacting away the configuration entry keeps it; empty when none.</summary>
     [Id(11)] public List<long> CompactIncarnations { get; set; } = [];
+    /// <summary>The whole group configuration as of <see cref="CompactIndex"/> (a configuration entry's payload:
+    /// voters, learners, incarnations, silos); empty when none, or in a row written before it was recorded.</summary>
+    [Id(12)] public byte[] CompactConfiguration { get; set; } = [];
 }
 
 /// <summary>A sealed, immutable run of committed log entries.</summary>
