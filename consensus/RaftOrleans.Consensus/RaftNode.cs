@@ -72,6 +72,9 @@ public sealed partial class RaftNode
     /// <summary>Current term.</summary>
     public long Term { get; private set; }
 
+    /// <summary>Commit index (cheaper than <see cref="Status"/> for drivers that check it every batch).</summary>
+    public long CommitIndex => log.Committed;
+
     /// <summary>Current role.</summary>
     public StateRole Role { get; private set; }
 

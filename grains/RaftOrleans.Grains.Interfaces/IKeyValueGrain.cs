@@ -16,6 +16,14 @@ public interface IKeyValueGrain : IGrainWithStringKey
     [Alias("Delete")] Task<KvResponse> Delete(string key);
     /// <summary>Sets <paramref name="key"/> to <paramref name="newValue"/> if <paramref name="condition"/> holds.</summary>
     [Alias("Cas")] Task<KvResponse> CompareAndSwap(string key, CasCondition condition, string newValue);
+    /// <summary>
+    /// Applies one membership change at the leader (routed, retried until the request deadline) and answers once it
+    /// is committed: Ok with the configuration's log index as revision, BadInput for a change that makes no sense
+    /// (the message says why), Unavailable when no leader could do it in time.
+    /// </summary>
+    [Alias("ChangeMembership")] Task<KvResponse> ChangeMembership(MembershipChange change);
+    /// <summary>Asks the leader to hand leadership to replica <paramref name="target"/> (a voter).</summary>
+    [Alias("MoveLeader")] Task<KvResponse> MoveLeader(int target);
     /// <summary>Every replica's status, as far as it can be reached within a short deadline.</summary>
     [Alias("Status")] Task<GroupStatus> Status();
 

@@ -28,6 +28,12 @@ public interface IRaftReplicaGrain : IGrainWithStringKey
     /// <summary>Activates the replica (used at silo start); does nothing else.</summary>
     [Alias("Wake")] Task Wake();
 
+    /// <summary>
+    /// Leader only: applies one membership change and completes once it is committed (an Ok response whose
+    /// revision is the configuration's log index). Idempotent: a change already in force answers Ok at once, so a
+    /// retry after a lost answer is safe. Waits while another change is in flight or a learner to promote catches up.
+    /// </summary>
+    [Alias("ChangeMembership")] Task<ReplicaReply> ChangeMembership(MembershipChange change);
     /// <summary>Asks the leader to hand leadership to <paramref name="target"/>.</summary>
     [Alias("TransferLeadership")] Task<ReplicaReply> TransferLeadership(int target);
 

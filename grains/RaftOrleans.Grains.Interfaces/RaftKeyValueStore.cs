@@ -41,6 +41,41 @@ public sealed class RaftKeyValueStore
     /// <summary>Every replica's status.</summary>
     public Task<GroupStatus> StatusAsync() => _gateway.Status();
 
+    /// <summary>
+    /// The group's members as the most recent configuration any reachable replica holds (the leader's, with each
+    /// member's replicated index, when it answers), and the status it came from; empty when no replica answered.
+    /// </summary>
+    public async Task<(IReadOnlyList<MemberInfo> Members, ReplicaStatus? From)> MembersAsync()
+    {
+        var status = await _gateway.Status();
+        var from = status.Replicas.Where(r => r.Members.Count > 0)
+            .OrderByDescending(r => r.Role == "Leader").ThenByDescending(r => r.ConfigurationIndex).FirstOrDefault();
+        return (from?.Members ?? [], from);
+    }
+
+    /// <summary>
+    /// Adds the replica that lives on <paramref name="silo"/> to the group: as a learner, then (unless
+    /// <paramref name="learner"/>) promotes it once it has caught up. Answers the last step's response.
+    /// </summary>
+    public async Task<KvResponse> AddMemberAsync(string silo, bool learner = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(silo);
+        var added = await _gateway.ChangeMembership(new MembershipChange { Kind = MembershipChangeKind.AddLearner, Silo = silo });
+        if (!added.IsOk || learner) return added;
+        return await _gateway.ChangeMembership(new MembershipChange { Kind = MembershipChangeKind.Promote, Silo = silo });
+    }
+
+    /// <summary>Promotes learner <paramref name="replica"/> to voter once it has caught up.</summary>
+    public Task<KvResponse> PromoteMemberAsync(int replica)
+        => _gateway.ChangeMembership(new MembershipChange { Kind = MembershipChangeKind.Promote, Replica = replica });
+
+    /// <summary>Removes member <paramref name="replica"/> (voter or learner).</summary>
+    public Task<KvResponse> RemoveMemberAsync(int replica)
+        => _gateway.ChangeMembership(new MembershipChange { Kind = MembershipChangeKind.Remove, Replica = replica });
+
+    /// <summary>Hands leadership to voter <paramref name="replica"/>.</summary>
+    public Task<KvResponse> MoveLeaderAsync(int replica) => _gateway.MoveLeader(replica);
+
     private static Task<KvResponse>? Rejected(params ReadOnlySpan<(string What, string? Text)> parts)
         => WireText.RejectLoneSurrogates(parts) is { } bad ? Task.FromResult(bad) : null;
 }

@@ -15,4 +15,6 @@ public sealed record ReplicaReply
     [Id(2)] public int LeaderHint { get; init; }
     /// <summary>Why the request was not served, for logs.</summary>
     [Id(3)] public string? Reason { get; init; }
+    /// <summary>Index of the configuration the replica knows as committed, so a gateway can tell its member list is old.</summary>
+    [Id(4)] public long ConfigurationIndex { get; init; }
 }

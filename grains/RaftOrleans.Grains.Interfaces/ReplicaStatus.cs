@@ -40,6 +40,12 @@ public sealed record ReplicaStatus
     /// configuration once every replica has been up (docs/disk-loss.md).
     /// </summary>
     [Id(15)] public bool Configured { get; init; }
+    /// <summary>The members of the configuration in force in this replica's view (voters and learners).</summary>
+    [Id(16)] public IReadOnlyList<MemberInfo> Members { get; init; } = [];
+    /// <summary>Log index of that configuration (0: the initial one from the options).</summary>
+    [Id(17)] public long ConfigurationIndex { get; init; }
+    /// <summary>True when that configuration is committed in this replica's view.</summary>
+    [Id(18)] public bool ConfigurationCommitted { get; init; }
 }
 
 /// <summary>The status of every replica of one group.</summary>

@@ -64,6 +64,9 @@ public sealed class RaftTestCluster : IAsyncDisposable
     /// <summary>The replica ids of the test group, ascending.</summary>
     public IReadOnlyList<int> ReplicaIds => [.. Topology.Members(Group).Select(m => m.ReplicaId)];
 
+    /// <summary>Every silo's replica id: the initial members', then the spare silos' (<see cref="RaftTestClusterOptions.SpareSilos"/>).</summary>
+    public IReadOnlyList<int> SiloReplicaIds => [.. Enumerable.Range(1, Options.Replicas + Options.SpareSilos)];
+
     /// <summary>The directory holding <c>silo{i}/raft.db</c>.</summary>
     public string DataDirectory { get; }
 
@@ -109,12 +112,14 @@ public sealed class RaftTestCluster : IAsyncDisposable
         var serviceId = options.ServiceId ?? "raftkv-test-" + Guid.NewGuid().ToString("N")[..8];
         var controls = new Controls(options.Seed);
         var topology = TopologyOf(options);
-        var builder = new InProcessTestClusterBuilder(checked((short)options.Replicas));
+        var builder = new InProcessTestClusterBuilder(checked((short)(options.Replicas + options.SpareSilos)));
         builder.Options.ServiceId = serviceId;
         builder.Options.ClusterId = "raftkv-test";
         // Trace files per silo cost disk I/O the replicas' storage competes with; the sink keeps what matters.
         builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((siloOptions, silo) => ConfigureSilo(silo, topology.Silos[InstanceNumber(siloOptions.SiloName)], options, dataDirectory, controls));
+        // Silo n of the test host hosts replica n + 1: the initial voters first, then the spares.
+        builder.ConfigureSilo((siloOptions, silo) =>
+            ConfigureSilo(silo, topology.SiloOf(new ReplicaKey(Group, InstanceNumber(siloOptions.SiloName) + 1)), options, dataDirectory, controls));
         builder.ConfigureClient(client =>
         {
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ClientResponseTimeout);
@@ -181,7 +186,7 @@ public sealed class RaftTestCluster : IAsyncDisposable
     /// <summary>Replicas whose silo is down, ascending.</summary>
     public IReadOnlyList<int> DownReplicas
     {
-        get { lock (_silos) return ReplicaIds.Where(r => !_silos.ContainsKey(r)).ToArray(); }
+        get { lock (_silos) return SiloReplicaIds.Where(r => !_silos.ContainsKey(r)).ToArray(); }
     }
 
     /// <summary>The services of the running silo hosting <paramref name="replica"/>.</summary>
@@ -211,6 +216,19 @@ public sealed class RaftTestCluster : IAsyncDisposable
         {
             _lifecycle.Release();
         }
+    }
+
+    /// <summary>
+    /// A replaced disk: stops the silo hosting <paramref name="replica"/>, deletes its storage directory, and starts it
+    /// again under its old name on empty storage. The silo is stopped gracefully and the process-wide SQLite connection
+    /// pool cleared first: a pooled connection would otherwise keep serving the deleted file to the new silo.
+    /// </summary>
+    public async Task WipeReplicaStorageAsync(int replica)
+    {
+        await StopReplicaSiloAsync(replica);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(Path.Combine(DataDirectory, SiloName(replica)), recursive: true);
+        await RestartReplicaSiloAsync(replica);
     }
 
     /// <summary>Restarts every silo that is down.</summary>
@@ -251,9 +269,8 @@ public sealed class RaftTestCluster : IAsyncDisposable
 
     private async Task KillSiloByNameAsync(string siloName)
     {
-        var replica = Topology.ReplicasOn(siloName).FirstOrDefault(r => r.Group == Group);
-        if (replica.Index == 0) throw new ArgumentException($"no silo named {siloName}", nameof(siloName));
-        await KillReplicaSiloAsync(replica.Index);
+        var replica = Topology.ReplicaIdOf(siloName) ?? throw new ArgumentException($"no silo named {siloName}", nameof(siloName));
+        await KillReplicaSiloAsync(replica);
     }
 
     /// <summary>The replica grain <paramref name="replica"/> of the test group.</summary>
@@ -364,7 +381,7 @@ public sealed class RaftTestCluster : IAsyncDisposable
     {
         Hook.ResumeAll(); // a held replica would hold its silo's graceful stop
         await Cluster.StopClusterClientAsync();
-        foreach (var replica in ReplicaIds) await StopReplicaSiloAsync(replica);
+        foreach (var replica in SiloReplicaIds) await StopReplicaSiloAsync(replica);
         await DisposeAsync();
     }
 

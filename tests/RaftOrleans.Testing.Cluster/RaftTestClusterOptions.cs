@@ -8,6 +8,10 @@ public sealed record RaftTestClusterOptions
     /// <summary>Silos, one replica of the group each (3 or 5; any 1..9 works). Default 3.</summary>
     public int Replicas { get; init; } = 3;
 
+    /// <summary>Further silos, named by the same rule after the replicas' (silo4, silo5 for 3 replicas), that host no
+    /// member until a membership change adds their replica. Default 0.</summary>
+    public int SpareSilos { get; init; }
+
     /// <summary>Where the per-silo SQLite files live; a new temp directory when null. Reuse one with
     /// the same <see cref="ServiceId"/> to restart a cluster on its old state.</summary>
     public string? DataDirectory { get; init; }

@@ -41,6 +41,7 @@ public sealed class ClientCommandLine
         shell.SetAction(RunShellAsync);
         _root.Subcommands.Add(shell);
         _root.Subcommands.Add(new SnapshotCommand(_global).Command);
+        _root.Subcommands.Add(new MemberCommand(_global).Command);
         _root.SetAction(RunShellAsync);
     }
 

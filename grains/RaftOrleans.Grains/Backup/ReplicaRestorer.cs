@@ -51,8 +51,10 @@ public static class ReplicaRestorer
         {
             throw new RestoreRefusedException($"silo '{siloName}' hosts no replica of group '{group}': its replicas live on {string.Join(", ", topology.Members(group).Select(m => m.Silo).Distinct())}");
         }
-        var configured = topology.VoterIds(group);
-        if (!contents.Voters.Order().SequenceEqual(configured))
+        // A restore seeds a new group of the configured initial voters; the backup's own voters (after membership
+        // changes, any ids) only have to be as many, so the restored group tolerates the same failures.
+        var configured = topology.InitialVoterIds(group);
+        if (contents.Voters.Count != configured.Count)
         {
             throw new RestoreRefusedException($"the backup's group had voters [{string.Join(", ", contents.Voters)}], this cluster is configured with replicas [{string.Join(", ", configured)}]; restore into a cluster of the same size");
         }

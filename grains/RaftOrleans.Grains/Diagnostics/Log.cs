@@ -52,4 +52,10 @@ internal static partial class Log
 
     [LoggerMessage(72, LogLevel.Warning, "Replica {Replica}: dropped {Count} messages in all from another incarnation of a voter (a replica restarted on a blank disk under its old name; the group does not count it). Recorded incarnations: {Recorded}")]
     public static partial void MessagesFromOtherIncarnation(ILogger logger, string replica, long count, string recorded);
+
+    [LoggerMessage(80, LogLevel.Information, "Replica {Replica}: proposed membership change {Change} of replica {Target} at index {Index}; now {Configuration}")]
+    public static partial void MembershipChangeProposed(ILogger logger, string replica, string change, int target, long index, string configuration);
+
+    [LoggerMessage(81, LogLevel.Information, "Replica {Replica}: group configuration at index {Index} committed: {Configuration}")]
+    public static partial void ConfigurationCommitted(ILogger logger, string replica, long index, string configuration);
 }

@@ -97,6 +97,7 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
     public async Task<GroupStatus> Status()
     {
         if (!_known) return new GroupStatus { Group = _group };
+        _members = _topology.Members(_group);
         var tasks = _members.Select(async m =>
         {
             try
@@ -108,7 +109,9 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
                 return new ReplicaStatus { Replica = m.ReplicaId, Silo = m.Silo, Role = "Unreachable", Error = ex.GetBaseException().Message };
             }
         });
-        return new GroupStatus { Group = _group, Replicas = await Task.WhenAll(tasks) };
+        var statuses = await Task.WhenAll(tasks);
+        ObserveNewest(statuses);
+        return new GroupStatus { Group = _group, Replicas = statuses };
     }
 
     private KvResponse? CheckGroup()
@@ -138,8 +141,15 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
     /// but live leader's answer is still taken (retries of a write carry the same session sequence,
     /// so whichever copy commits, the command applies once).
     /// </summary>
-    private async Task<KvResponse> RouteAsync(Func<IRaftReplicaGrain, Task<ReplicaReply>> call, string what)
+    /// <param name="call">The attempt against one replica.</param>
+    /// <param name="what">The request, for the unavailable message.</param>
+    /// <param name="attemptTimeout">How long one attempt may take before another replica is tried too (default
+    /// <see cref="RaftKeyValueOptions.AttemptTimeout"/>); membership changes pass the whole deadline, since the
+    /// leader answers them only once they commit.</param>
+    private async Task<KvResponse> RouteAsync(Func<IRaftReplicaGrain, Task<ReplicaReply>> call, string what, TimeSpan? attemptTimeout = null)
     {
+        _members = _topology.Members(_group);
+        var attemptLimit = attemptTimeout ?? _options.AttemptTimeout;
         var started = Stopwatch.GetTimestamp();
         var deadline = _options.RequestTimeout;
         var backoff = TimeSpan.FromMilliseconds(10);
@@ -164,14 +174,14 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
             inFlight.Add((Invoke(call, target), target));
 
             // Wait for any attempt to finish, or for this attempt's timeout.
-            var attemptDeadline = Stopwatch.GetElapsedTime(started) + (remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout);
+            var attemptDeadline = Stopwatch.GetElapsedTime(started) + (remaining < attemptLimit ? remaining : attemptLimit);
             var next = 0;
             while (next == 0)
             {
                 var left = attemptDeadline - Stopwatch.GetElapsedTime(started);
                 if (left <= TimeSpan.Zero)
                 {
-                    reason = $"replica {target} did not answer within {_options.AttemptTimeout.TotalMilliseconds:0} ms";
+                    reason = $"replica {target} did not answer within {attemptLimit.TotalMilliseconds:0} ms";
                     silent.Add(target);
                     silentHere.Add(target);
                     _silentReplicas.MarkSilent(_group, target);
@@ -184,6 +194,7 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
                 var (task, from) = inFlight[index];
                 inFlight.RemoveAt(index);
                 var (reply, failed) = task.Result;
+                if (reply.ConfigurationIndex > CommittedIndex) _ = RefreshMembersAsync(from);
                 if (failed)
                 {
                     // The call itself failed (silo unreachable, replica unplaceable): avoid it too.

@@ -15,7 +15,7 @@ public static class RaftKeyValueHostingExtensions
 {
     /// <summary>
     /// Registers the replica and gateway grains, the replica topology (<see cref="IReplicaTopology"/>,
-    /// by default <see cref="ConfiguredReplicaTopology"/> over these options; one registered before is
+    /// by default <see cref="CommittedReplicaTopology"/> over these options; one registered before is
     /// kept), replica placement, the startup activation of this silo's replicas, metrics, and the
     /// options validator. Idempotent. It also installs the silo's grain-directory cache
     /// (<see cref="ReplicaAddressCache"/>, an LRU cache for every other grain), which replaces any
@@ -36,7 +36,8 @@ public static class RaftKeyValueHostingExtensions
         services.AddSingleton<IConfigurationValidator, RaftKeyValueOptionsValidator>();
         services.AddMetrics();
         services.TryAddSingleton<RaftMetrics>();
-        services.TryAddSingleton<IReplicaTopology>(sp => new ConfiguredReplicaTopology(sp.GetRequiredService<IOptions<RaftKeyValueOptions>>().Value));
+        services.TryAddSingleton(sp => new CommittedReplicaTopology(new ConfiguredReplicaTopology(sp.GetRequiredService<IOptions<RaftKeyValueOptions>>().Value)));
+        services.TryAddSingleton<IReplicaTopology>(sp => sp.GetRequiredService<CommittedReplicaTopology>());
         services.TryAddSingleton<Gateway.SilentReplicas>();
         services.AddPlacementDirector<ReplicaPlacementStrategy, ReplicaPlacementDirector>();
         // Replica addresses are computed, never looked up in the directory (see ReplicaAddressCache).

@@ -66,6 +66,7 @@ internal sealed partial class RaftReplicaGrain
 
                 // 4. Advance.
                 _node.Advance(ready);
+                ObserveConfiguration();
 
                 // 5. Compact behind a durable snapshot; start the next snapshot (written in the background).
                 await SnapshotAndCompactAsync();
@@ -162,6 +163,8 @@ internal sealed partial class RaftReplicaGrain
             }
         }
 
+        ProposeMembershipChanges();
+
         if (_transferTarget != 0)
         {
             _node.TransferLeadership(_transferTarget);
@@ -174,7 +177,8 @@ internal sealed partial class RaftReplicaGrain
         // One one-way grain call per peer per batch. Never awaited: a reply is a message of its own.
         foreach (var group in messages.GroupBy(m => m.To))
         {
-            if (!_peers.TryGetValue(group.Key, out var peer)) continue;
+            if (group.Key == _key.Index || group.Key <= 0) continue;
+            var peer = Peer(group.Key);
             // A peer whose silo is not an active member is down: its messages are lost packets.
             // Sending anyway would only run the placement director (and its retries) to fail.
             if (!_peerSilos.IsUp(group.Key)) continue;

@@ -32,5 +32,6 @@ internal sealed partial class RaftReplicaGrain : IAppliedRequestsHost<TaskComple
         _proposalQueue.Clear();
         foreach (var (_, w) in _readQueue) w.TrySetResult(NotLeader(reason));
         _readQueue.Clear();
+        FailMembershipWaiters(reason);
     }
 }

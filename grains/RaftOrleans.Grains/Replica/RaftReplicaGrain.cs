@@ -40,7 +40,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     private ReplicaLogStore _store = null!;
     private RaftNode _node = null!;
     private KvLimits _limits = null!;
-    private Dictionary<int, IRaftReplicaGrain> _peers = [];
+    private readonly Dictionary<int, IRaftReplicaGrain> _peers = [];
     private IGrainTimer? _timer;
     private IReplicaFaultHook? _faultHook;
     private CancellationTokenRegistration _hostStopping;
@@ -79,7 +79,9 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
         _peerSilos = new PeerSilos(_membership, _topology, _key.Group);
 
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(_options.StorageProviderName);
-        var peers = _topology.VoterIds(_key.Group);
+        // The voters a new group starts with: they govern only until the log or a snapshot holds a configuration,
+        // so a replica added later (not among them) never campaigns before it holds the one that made it a voter.
+        var peers = _topology.InitialVoterIds(_key.Group);
         var writeGate = SqliteWriteGate.For(ServiceProvider, _options.StorageProviderName);
         _store = new ReplicaLogStore(storage, this.GetGrainId(), _options.LogChunkEntries, _options.SnapshotPartBytes, peers, writeGate: writeGate);
         // The head, the snapshot rows and the log after the compaction point; the state machine is
@@ -101,8 +103,6 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
         };
         // _requests images the state machine for followers behind the compaction point (InstallSnapshot).
         _node = new RaftNode(config, _store.Memory, new Random(), _stateMachine.AppliedIndex, _requests, _store.Memory.Snapshot);
-        _peers = _topology.Members(_key.Group).Where(m => m.ReplicaId != _key.Index)
-            .ToDictionary(m => m.ReplicaId, m => GrainFactory.GetGrain<IRaftReplicaGrain>(new ReplicaKey(_key.Group, m.ReplicaId).ToString()));
 
         _timer = this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions(_options.TickInterval, _options.TickInterval)
         {
@@ -163,7 +163,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
         _siloStopping = true;
         if (_node.Role == StateRole.Leader)
         {
-            var heir = _peers.Keys.FirstOrDefault(_peerSilos.IsUp);
+            var heir = _node.Configuration.Voters.Where(v => v != _key.Index).FirstOrDefault(_peerSilos.IsUp);
             if (heir != 0) _transferTarget = heir;
         }
         FailAllWaiters("silo stopping");
@@ -262,6 +262,9 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
             SnapshotIndex = _store.DurableSnapshotIndex,
             SnapshotsInstalled = _snapshotsInstalled,
             Configured = _node.ConfigurationCommitted,
+            Members = MemberInfos(s),
+            ConfigurationIndex = _node.ConfigurationIndex,
+            ConfigurationCommitted = _node.ConfigurationIndex <= s.Commit,
         });
     }
 
@@ -272,13 +275,14 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     public Task<ReplicaReply> TransferLeadership(int target)
     {
         if (_node.Role != StateRole.Leader) return Task.FromResult(NotLeader("not leader"));
-        if (!_peers.ContainsKey(target)) return Task.FromResult(new ReplicaReply { Response = KvResponse.BadInput($"no replica {target} to transfer to") });
+        if (target == _key.Index || !_node.Configuration.IsVoter(target))
+            return Task.FromResult(new ReplicaReply { Response = KvResponse.BadInput($"replica {target} is not another voter to transfer to; voters are [{string.Join(", ", _node.Configuration.Voters)}]") });
         _transferTarget = target;
         Kick();
         return Task.FromResult(new ReplicaReply { Response = new KvResponse { Status = KvStatusCode.Ok } });
     }
 
-    private ReplicaReply NotLeader(string reason) => new() { NotLeader = true, LeaderHint = _node?.Leader ?? 0, Reason = reason };
+    private ReplicaReply NotLeader(string reason) => new() { NotLeader = true, LeaderHint = _node?.Leader ?? 0, Reason = reason, ConfigurationIndex = _observedConfigurationIndex };
 
     // No leader hint: this replica may still think it leads, and the gateway must look elsewhere.
     private static ReplicaReply SiloStopping() => new() { NotLeader = true, Reason = "silo stopping" };

@@ -6,8 +6,9 @@ namespace RaftOrleans.Grains.Topology;
 
 /// <summary>
 /// The topology <see cref="RaftKeyValueOptions"/> describe: every group in
-/// <see cref="RaftKeyValueOptions.Groups"/> has the voting replicas 1..<see cref="RaftKeyValueOptions.ReplicaCount"/>,
-/// and replica <c>i</c> of every group lives on the silo named <c>{SiloNamePrefix}{i}</c>. This class is
+/// <see cref="RaftKeyValueOptions.Groups"/> starts with the voting replicas 1..<see cref="RaftKeyValueOptions.ReplicaCount"/>,
+/// and replica <c>i</c> of every group lives on the silo named <c>{SiloNamePrefix}{i}</c> (for any i: a spare silo
+/// <c>{SiloNamePrefix}{ReplicaCount + 1}</c> hosts replica <c>ReplicaCount + 1</c> once it is added). This class is
 /// the only place that naming rule is written.
 /// </summary>
 /// <remarks>
@@ -20,11 +21,13 @@ public sealed class ConfiguredReplicaTopology : IReplicaTopology
     private readonly Dictionary<string, IReadOnlyList<ReplicaKey>> _replicasOn = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<ReplicaMember> _members;
     private readonly IReadOnlyList<int> _voterIds;
+    private readonly string _prefix;
 
     /// <summary>Builds the topology from <paramref name="options"/>, read once: options are fixed for a silo's life.</summary>
     public ConfiguredReplicaTopology(RaftKeyValueOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _prefix = options.SiloNamePrefix;
         // One member list serves every group: the options give all groups the same replicas.
         _members = Enumerable.Range(1, Math.Max(0, options.ReplicaCount))
             .Select(i => new ReplicaMember(i, options.SiloNamePrefix + i.ToString(CultureInfo.InvariantCulture), IsVoter: true))
@@ -71,9 +74,26 @@ public sealed class ConfiguredReplicaTopology : IReplicaTopology
     /// <inheritdoc />
     public IReadOnlyList<ReplicaKey> ReplicasOn(string silo) => _replicasOn.TryGetValue(silo, out var replicas) ? replicas : [];
 
-    /// <summary>The member <paramref name="replica"/> names; replica ids are 1..count, so the id is its position.</summary>
+    /// <inheritdoc />
+    public IReadOnlyList<int> InitialVoterIds(string group) => VoterIds(group);
+
+    /// <inheritdoc />
+    public int? ReplicaIdOf(string silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        if (!silo.StartsWith(_prefix, StringComparison.Ordinal)) return null;
+        var digits = silo.AsSpan(_prefix.Length);
+        // Canonical decimal only ("silo04" would name the silo of replica 4 twice).
+        if (digits.Length == 0 || digits[0] == '0' || digits.ContainsAnyExceptInRange('0', '9')) return null;
+        return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+    }
+
+    /// <summary>Replica <paramref name="replica"/> of a served group: an initial member, or any other positive id
+    /// (a replica that may be added), on the silo the naming rule gives it.</summary>
     private ReplicaMember? Find(ReplicaKey replica)
-        => replica.Group is not null && HasGroup(replica.Group) && replica.Index >= 1 && replica.Index <= _members.Count
-            ? _members[replica.Index - 1]
-            : null;
+    {
+        if (replica.Group is null || !HasGroup(replica.Group) || replica.Index < 1 || _members.Count == 0) return null;
+        if (replica.Index <= _members.Count) return _members[replica.Index - 1];
+        return new ReplicaMember(replica.Index, _prefix + replica.Index.ToString(CultureInfo.InvariantCulture), IsVoter: false);
+    }
 }

@@ -8,11 +8,13 @@ namespace RaftOrleans.Grains.Topology;
 /// of deriving silo names or replica counts on their own, so the answer can change source in one place.
 /// </summary>
 /// <remarks>
-/// Today's implementation, <see cref="ConfiguredReplicaTopology"/>, answers from
-/// <see cref="Hosting.RaftKeyValueOptions"/> and its answer is fixed for the life of the silo. A future
-/// implementation will answer from each group's configuration committed in its Raft log (each member's
-/// replica id, silo and vote), so callers must not assume that replica ids are contiguous, that every
-/// group has the same members, or that every member votes.
+/// <see cref="ConfiguredReplicaTopology"/> answers from <see cref="Hosting.RaftKeyValueOptions"/> alone: the
+/// initial voters, fixed for the life of the silo (the silo host's startup checks use it).
+/// <see cref="CommittedReplicaTopology"/>, the one registered in a silo, answers <see cref="Members"/> and
+/// <see cref="VoterIds"/> from each group's configuration committed in its Raft log as far as this silo has seen
+/// it (membership changes), so callers must not assume that replica ids are contiguous, that every group has the
+/// same members, or that every member votes. Where a replica lives never changes: replica <c>i</c> lives on the
+/// silo the naming rule gives it, whether or not it is a member yet.
 /// </remarks>
 public interface IReplicaTopology
 {
@@ -25,8 +27,16 @@ public interface IReplicaTopology
     /// <summary>True when <paramref name="group"/> is one of <see cref="Groups"/>.</summary>
     bool HasGroup(string group);
 
-    /// <summary>True when the group of <paramref name="replica"/> is served and has a member with its id.</summary>
+    /// <summary>True when the group of <paramref name="replica"/> is served and the id can name a replica (it is
+    /// positive): any replica may be added to its group, so being a member is not required.</summary>
     bool Contains(ReplicaKey replica);
+
+    /// <summary>The voters a new group starts with (before its log holds a configuration).</summary>
+    IReadOnlyList<int> InitialVoterIds(string group);
+
+    /// <summary>The replica id the silo named <paramref name="silo"/> hosts in every group, or null when the name
+    /// does not follow the naming rule (such a silo hosts no replica).</summary>
+    int? ReplicaIdOf(string silo);
 
     /// <summary>The members of <paramref name="group"/>, by ascending replica id; empty when the group is not served.</summary>
     IReadOnlyList<ReplicaMember> Members(string group);
@@ -35,11 +45,11 @@ public interface IReplicaTopology
     IReadOnlyList<int> VoterIds(string group);
 
     /// <summary>The name of the silo that hosts <paramref name="replica"/>.</summary>
-    /// <exception cref="ArgumentException">The replica is not a member (<see cref="Contains"/> is false).</exception>
+    /// <exception cref="ArgumentException">The replica cannot exist (<see cref="Contains"/> is false).</exception>
     string SiloOf(ReplicaKey replica);
 
     /// <summary>
-    /// The replicas that <paramref name="silo"/> hosts, group by group in <see cref="Groups"/> order and by
+    /// The replicas that <paramref name="silo"/> hosts as members, group by group in <see cref="Groups"/> order and by
     /// ascending id within a group; empty when it hosts none.
     /// </summary>
     IReadOnlyList<ReplicaKey> ReplicasOn(string silo);

@@ -30,9 +30,10 @@ public static class BackendStartupChecks
 
     /// <summary>
     /// Replicas live on the silos the configured topology names (<see cref="ConfiguredReplicaTopology"/>):
-    /// a replica count below 1 is an error; a silo whose name is not one of those hosts no replica (it
-    /// still runs grains and gateways, so this is a warning on stderr): usually a typo, or fewer named
-    /// silos than the replica count needs.
+    /// a replica count below 1 is an error; a silo named by the rule beyond the replica count is a spare (a
+    /// membership change can add its replica; said on stderr); a silo whose name does not follow the rule
+    /// hosts no replica (it still runs grains and gateways, so this is a warning on stderr): usually a typo,
+    /// or fewer named silos than the replica count needs.
     /// </summary>
     public static void CheckReplicaLayout(IConfiguration configuration, SiloHostOptions options)
     {
@@ -43,8 +44,14 @@ public static class BackendStartupChecks
             throw new StartupException(SiloExitCodes.BadConfiguration, $"RaftKeyValue:ReplicaCount {raft.ReplicaCount} must be at least 1");
         }
         // Runs before Orleans starts, so there is no container to ask: the same topology a silo builds.
-        var hosts = new ConfiguredReplicaTopology(raft).Silos;
-        if (!hosts.Contains(options.Name))
+        var topology = new ConfiguredReplicaTopology(raft);
+        var hosts = topology.Silos;
+        if (!hosts.Contains(options.Name) && topology.ReplicaIdOf(options.Name) is { } spare)
+        {
+            Console.Error.WriteLine(
+                $"raftkv-silo: silo '{options.Name}' is a spare: it hosts replica {spare} once `raftkv member add {options.Name}` adds it to the group");
+        }
+        else if (!hosts.Contains(options.Name))
         {
             Console.Error.WriteLine(
                 $"raftkv-silo: warning: silo '{options.Name}' hosts no replica: with RaftKeyValue:ReplicaCount {raft.ReplicaCount} the replicas live on "

@@ -68,7 +68,6 @@ public sealed class ReplicaTopologyTests
     }
 
     [Theory]
-    [InlineData("default", 4)]
     [InlineData("default", 0)]
     [InlineData("default", -1)]
     [InlineData("orders", 1)]
@@ -81,6 +80,47 @@ public sealed class ReplicaTopologyTests
         var error = Assert.Throws<ArgumentException>(() => Default.SiloOf(replica));
         // The error says what is configured, as the replica activation's "not configured" error does.
         Assert.StartsWith($"Replica '{group}/{index}' is not configured: groups are [default] with replicas [1, 2, 3] each.", error.Message);
+    }
+
+    [Fact]
+    public void A_replica_beyond_the_initial_voters_lives_on_its_spare_silo_but_is_not_a_member()
+    {
+        Assert.True(Default.Contains(new ReplicaKey("default", 4)));
+        Assert.Equal("silo4", Default.SiloOf(new ReplicaKey("default", 4)));
+        Assert.DoesNotContain(Default.Members("default"), m => m.ReplicaId == 4);
+        Assert.Equal([1, 2, 3], Default.InitialVoterIds("default"));
+    }
+
+    [Theory]
+    [InlineData("silo4", 4)]
+    [InlineData("silo12", 12)]
+    [InlineData("silo1", 1)]
+    [InlineData("silo0", null)]
+    [InlineData("silo04", null)]
+    [InlineData("silo-4", null)]
+    [InlineData("silo", null)]
+    [InlineData("node4", null)]
+    [InlineData("silo99999999999", null)]
+    public void A_silo_name_gives_the_replica_id_it_hosts_only_when_it_follows_the_rule(string silo, int? replica)
+        => Assert.Equal(replica, Default.ReplicaIdOf(silo));
+
+    [Fact]
+    public void The_committed_topology_answers_members_from_the_newest_configuration_it_saw()
+    {
+        var topology = new CommittedReplicaTopology(Default);
+        Assert.Equal([1, 2, 3], topology.VoterIds("default"));
+
+        topology.Observe("default", 40, [new(2, "silo2", true), new(3, "silo3", true), new(4, "silo4", true), new(5, "silo5", false)]);
+        Assert.Equal([2, 3, 4], topology.VoterIds("default"));
+        Assert.Equal([2, 3, 4, 5], topology.Members("default").Select(m => m.ReplicaId));
+        Assert.Equal(40, topology.ConfigurationIndex("default"));
+        Assert.Equal([new ReplicaKey("default", 5)], topology.ReplicasOn("silo5"));
+        Assert.Equal([1, 2, 3], topology.InitialVoterIds("default"));
+
+        topology.Observe("default", 12, [new(1, "silo1", true)]); // an older report loses
+        Assert.Equal([2, 3, 4], topology.VoterIds("default"));
+        topology.Observe("orders", 50, [new(1, "silo1", true)]);  // not a served group
+        Assert.Equal(0, topology.ConfigurationIndex("orders"));
     }
 
     [Fact]
@@ -99,7 +139,8 @@ public sealed class ReplicaTopologyTests
         Assert.Equal("raft-5", topology.SiloOf(new ReplicaKey("a", 5)));
         Assert.Equal([new ReplicaKey("a", 4), new ReplicaKey("b", 4)], topology.ReplicasOn("raft-4"));
         Assert.Empty(topology.ReplicasOn("silo1"));
-        Assert.False(topology.Contains(new ReplicaKey("a", 6)));
+        Assert.Equal("raft-6", topology.SiloOf(new ReplicaKey("a", 6)));
+        Assert.Equal(6, topology.ReplicaIdOf("raft-6"));
         Assert.All(topology.Members("a"), m => Assert.True(m.IsVoter));
     }
 
@@ -125,7 +166,7 @@ public sealed class ReplicaTopologyTests
     }
 
     [Fact]
-    public void The_hosting_extension_registers_one_configured_topology_over_the_silo_options()
+    public void The_hosting_extension_registers_one_committed_topology_over_the_silo_options()
     {
         var services = new ServiceCollection();
         services.AddOrleans(silo => silo.AddRaftKeyValue(o => (o.ReplicaCount, o.SiloNamePrefix) = (5, "node")));
@@ -133,7 +174,7 @@ public sealed class ReplicaTopologyTests
 
         var topology = provider.GetRequiredService<IReplicaTopology>();
 
-        Assert.IsType<ConfiguredReplicaTopology>(topology);
+        Assert.IsType<CommittedReplicaTopology>(topology);
         Assert.Same(topology, provider.GetRequiredService<IReplicaTopology>());
         Assert.Equal("node5", topology.SiloOf(new ReplicaKey("default", 5)));
     }
@@ -154,5 +195,7 @@ public sealed class ReplicaTopologyTests
         public IReadOnlyList<int> VoterIds(string group) => [.. Members(group).Where(m => m.IsVoter).Select(m => m.ReplicaId)];
         public string SiloOf(ReplicaKey replica) => Members(replica.Group).Single(m => m.ReplicaId == replica.Index).Silo;
         public IReadOnlyList<ReplicaKey> ReplicasOn(string silo) => [];
+        public IReadOnlyList<int> InitialVoterIds(string group) => VoterIds(group);
+        public int? ReplicaIdOf(string silo) => null;
     }
 }
