@@ -225,13 +225,15 @@ internal sealed class Simulation : IClientHost, INemesisHost
         Schedule(Random.Next(Options.MinDelay, Options.MaxDelay + 1), new ClientAnswerArrives(request.Client, request.Attempt, answer));
 
     /// <summary>The members of the configuration held by the live replica that committed most (the group's latest),
-    /// that are live and not excluded by a wiped disk.</summary>
+    /// that are live and not excluded by a wiped disk: the configuration records another incarnation for them than
+    /// their disk has (a wiped voter not removed yet; it cannot know that itself, its log is blank).</summary>
     private IEnumerable<SimulatedReplica> FinalMembers()
     {
         SimulatedReplica? latest = _replicas.Where(r => r.IsUp).MaxBy(r => r.Node!.Status().Commit);
         if (latest is null) return [];
         GroupConfiguration configuration = latest.Node!.Configuration;
-        return _replicas.Where(r => r.IsUp && configuration.IsMember(r.Id) && !r.Node!.IsExcluded);
+        return _replicas.Where(r => r.IsUp && configuration.Find(r.Id) is { } member
+            && (member.Incarnation == 0 || member.Incarnation == r.DiskIncarnation));
     }
 
     /// <summary>Live replicas that applied the same number of entries must hold the same state.</summary>
