@@ -92,12 +92,12 @@ public sealed class DiskLossTests(ITestOutputHelper output) : IDisposable
                 KvResponse intruder = await intruderCall.WaitAsync(CallTimeout);
                 KvResponse[] reads = await readCalls.WaitAsync(CallTimeout);
                 calls += 1 + reads.Length;
-                Assert.True(intruder.Status != KvStatusCode.Ok, $"a put was acknowledged by the stale and the blank replica: {intruder}\n{await cluster.DescribeAsync()}");
+                await cluster.AssertAsync(intruder.Status != KvStatusCode.Ok, $"a put was acknowledged by the stale and the blank replica: {intruder}");
                 foreach ((string key, KvResponse got) in keys.Zip(reads))
                 {
                     bool acceptable = got.Status == KvStatusCode.Unavailable
                         || (got.Status == KvStatusCode.Ok && got.Value == $"value-{key["acked-".Length..]}");
-                    Assert.True(acceptable, $"read {key} answered {got} (acknowledged: {written[key]})\n{await cluster.DescribeAsync()}");
+                    await cluster.AssertAsync(acceptable, $"read {key} answered {got} (acknowledged: {written[key]})");
                 }
                 IReadOnlyList<ReplicaView> status = await cluster.TryStatusAsync() ?? [];
                 if (status.FirstOrDefault(r => r.Role == "Leader") is { } elected)
@@ -117,8 +117,8 @@ public sealed class DiskLossTests(ITestOutputHelper output) : IDisposable
             foreach ((string key, KvResponse put) in written)
             {
                 KvResponse got = await client.Store.GetAsync(key);
-                Assert.True(got.Status == KvStatusCode.Ok && got.Value == $"value-{key["acked-".Length..]}" && got.Revision == put.Revision,
-                    $"after {leader.Name} returned, {key} = {got} (acknowledged: {put})\n{await cluster.DescribeAsync()}");
+                await cluster.AssertAsync(got.Status == KvStatusCode.Ok && got.Value == $"value-{key["acked-".Length..]}" && got.Revision == put.Revision,
+                    $"after {leader.Name} returned, {key} = {got} (acknowledged: {put})");
             }
             Assert.Equal(KvStatusCode.NotFound, (await client.Store.GetAsync("written-without-a-quorum")).Status);
             Assert.Equal(KvStatusCode.Ok, (await client.Store.PutAsync("after-the-return", "ok")).Status);

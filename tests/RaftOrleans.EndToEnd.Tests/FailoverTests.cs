@@ -34,7 +34,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         using ShellSession shell = ShellSession.Start(cluster.ClientArguments());
         for (int i = 0; i < 20; i++)
         {
-            Assert.True(await TryWriteAsync(shell, $"before-{i}"), $"write before-{i} failed on a healthy cluster\n{await cluster.DescribeAsync()}");
+            await cluster.AssertAsync(await TryWriteAsync(shell, $"before-{i}"), $"write before-{i} failed on a healthy cluster");
         }
 
         ReplicaView leader = await LeaderAsync(cluster);
@@ -49,7 +49,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         Log($"first write acknowledged {recovery.TotalMilliseconds:0} ms after the kill ({attempt} attempts)");
         for (int i = 0; i < 10; i++)
         {
-            Assert.True(await TryWriteAsync(shell, $"settled-{i}"), $"write settled-{i} failed after failover\n{await cluster.DescribeAsync()}");
+            await cluster.AssertAsync(await TryWriteAsync(shell, $"settled-{i}"), $"write settled-{i} failed after failover");
         }
 
         ReplicaView newLeader = await LeaderAsync(cluster);
@@ -103,7 +103,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
             var clock = System.Diagnostics.Stopwatch.StartNew();
             JsonElement read = await shell.SendAsync($"get {key}", CommandTimeout);
             LogIfSlow($"get {key}", clock.Elapsed, read);
-            Assert.True(read.GetProperty("ok").GetBoolean(), $"acknowledged key {key} not readable: {read}\n{await cluster.DescribeAsync()}");
+            await cluster.AssertAsync(read.GetProperty("ok").GetBoolean(), $"acknowledged key {key} not readable: {read}");
             Assert.Equal(value, read.GetProperty("value").GetString());
         }
     }

@@ -35,7 +35,7 @@ public sealed class MemberCommandTests : IAsyncLifetime
     private async Task RunOkAsync(params string[] arguments)
     {
         CliResult result = await Cluster.RunClientAsync(arguments);
-        Assert.True(result.ExitCode == 0, $"raftkv {string.Join(' ', arguments)}: {result}\n{await Cluster.DescribeAsync()}");
+        await Cluster.AssertAsync(result.ExitCode == 0, $"raftkv {string.Join(' ', arguments)}: {result}");
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed class SurvivingGatewayTests(ITestOutputHelper output) : IAsyncLife
             for (int i = 0; i < survivors.Length; i++)
             {
                 JsonElement warm = await shells[i].SendAsync($"set warm-{round}-{survivors[i].Name} x", CommandTimeout);
-                Assert.True(warm.GetProperty("ok").GetBoolean(), $"warm-up write via {survivors[i].Name} failed: {warm}\n{await cluster.DescribeAsync()}");
+                await cluster.AssertAsync(warm.GetProperty("ok").GetBoolean(), $"warm-up write via {survivors[i].Name} failed: {warm}");
             }
 
             ReplicaView before = await LeaderAsync(cluster);
@@ -84,13 +84,13 @@ public sealed class SurvivingGatewayTests(ITestOutputHelper output) : IAsyncLife
             for (int i = 0; i < coldTargets.Length; i++)
             {
                 // An unconfigured group is answered by the gateway grain itself, without Raft: only addressing it can be slow.
-                Assert.True(coldAnswers[i].Elapsed < WriteBound && coldAnswers[i].Result.GetProperty("error").GetString() == "bad_input",
-                    $"round {round}: kill of {victim.Name}: the first call to group {coldTargets[i].Group} via {coldTargets[i].Via.Name} answered {coldAnswers[i].Result} {coldAnswers[i].Elapsed.TotalMilliseconds:0} ms after the kill (bound {WriteBound.TotalMilliseconds:0} ms)\n{await cluster.DescribeAsync()}");
+                await cluster.AssertAsync(coldAnswers[i].Elapsed < WriteBound && coldAnswers[i].Result.GetProperty("error").GetString() == "bad_input",
+                    $"round {round}: kill of {victim.Name}: the first call to group {coldTargets[i].Group} via {coldTargets[i].Via.Name} answered {coldAnswers[i].Result} {coldAnswers[i].Elapsed.TotalMilliseconds:0} ms after the kill (bound {WriteBound.TotalMilliseconds:0} ms)");
             }
             for (int i = 0; i < survivors.Length; i++)
             {
-                Assert.True(firstOk[i] < WriteBound,
-                    $"round {round}: kill of {victim.Name}: the first write via {survivors[i].Name} succeeded {firstOk[i].TotalMilliseconds:0} ms after the kill (bound {WriteBound.TotalMilliseconds:0} ms); {timings}\n{await cluster.DescribeAsync()}");
+                await cluster.AssertAsync(firstOk[i] < WriteBound,
+                    $"round {round}: kill of {victim.Name}: the first write via {survivors[i].Name} succeeded {firstOk[i].TotalMilliseconds:0} ms after the kill (bound {WriteBound.TotalMilliseconds:0} ms); {timings}");
             }
 
             victim.Start();

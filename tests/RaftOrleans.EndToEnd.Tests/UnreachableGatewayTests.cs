@@ -74,7 +74,7 @@ public sealed class UnreachableGatewayTests(ITestOutputHelper output) : IAsyncLi
                 string key = $"while-paused-data-{i}";
                 CliResult set = await RunAsync(["--data", cluster.DataDirectory], SuccessTimeoutSeconds, "set", key, $"value-data-{i}");
                 Log($"set {key} via the membership table: exit {set.ExitCode} in {set.Elapsed.TotalMilliseconds:0} ms");
-                Assert.True(set.ExitCode == 0, $"{set}\n{await cluster.DescribeAsync()}");
+                await cluster.AssertAsync(set.ExitCode == 0, $"{set}");
                 AssertWithinDeadline(set, SuccessTimeoutSeconds);
                 // Membership may already have dropped the paused silo from the list; if listed, it did not serve.
                 IReadOnlyDictionary<int, string> report = GatewayReport.Parse(set.StandardError);
@@ -93,7 +93,7 @@ public sealed class UnreachableGatewayTests(ITestOutputHelper output) : IAsyncLi
         foreach (string key in written)
         {
             CliResult get = await RunAsync(Gateways(live), SuccessTimeoutSeconds, "get", key);
-            Assert.True(get.ExitCode == 0, $"{get}\n{await cluster.DescribeAsync()}");
+            await cluster.AssertAsync(get.ExitCode == 0, $"{get}");
             Assert.Equal($"value-{key[^1]}", get.Output);
         }
     }
@@ -165,7 +165,7 @@ public sealed class UnreachableGatewayTests(ITestOutputHelper output) : IAsyncLi
         foreach (SiloProcess silo in cluster.Silos)
         {
             CliResult set = await RunAsync(Gateways([silo]), SuccessTimeoutSeconds, "set", $"warm-{silo.Name}", "x", verbose: false);
-            Assert.True(set.ExitCode == 0, $"warm-up through {silo.Name}: {set}\n{await cluster.DescribeAsync()}");
+            await cluster.AssertAsync(set.ExitCode == 0, $"warm-up through {silo.Name}: {set}");
         }
     }
 

@@ -104,6 +104,16 @@ public sealed class ProcessCluster : IDisposable
         return Silos.Single(s => s.Name == follower!.Silo);
     }
 
+    /// <summary>
+    /// Fails with <paramref name="message"/> and <see cref="DescribeAsync"/> when <paramref name="condition"/> is false.
+    /// The description is made only on failure: it runs <c>raftkv status</c>, seconds a call, which an eagerly
+    /// formatted assertion message would pay on every passing check too.
+    /// </summary>
+    public async Task AssertAsync(bool condition, string message)
+    {
+        if (!condition) Xunit.Assert.Fail($"{message}\n{await DescribeAsync()}");
+    }
+
     /// <summary>Every silo's process state and recent output plus the replica table, for failure messages.</summary>
     public async Task<string> DescribeAsync()
     {
