@@ -58,4 +58,13 @@ internal static partial class Log
 
     [LoggerMessage(81, LogLevel.Information, "Replica {Replica}: group configuration at index {Index} committed: {Configuration}")]
     public static partial void ConfigurationCommitted(ILogger logger, string replica, long index, string configuration);
+
+    [LoggerMessage(82, LogLevel.Warning, "Replica {Replica}: self-healing: {Change} of replica {Target} on silo {Silo} (a member's silo has been down for the grace period); configuration {Configuration}")]
+    public static partial void SelfHealingChange(ILogger logger, string replica, string change, int target, string silo, string configuration);
+
+    [LoggerMessage(83, LogLevel.Information, "Replica {Replica}: self-healing: {Change} of replica {Target} committed: {Configuration}")]
+    public static partial void SelfHealingDone(ILogger logger, string replica, string change, int target, string configuration);
+
+    [LoggerMessage(84, LogLevel.Information, "Replica {Replica}: self-healing: {Change} of replica {Target} not done yet ({Reason}); asked again next round")]
+    public static partial void SelfHealingRetry(ILogger logger, string replica, string change, int target, string reason);
 }

@@ -85,6 +85,24 @@ public sealed class RaftKeyValueOptions
     /// </summary>
     public int SnapshotPartBytes { get; set; } = 1 << 20;
 
+    /// <summary>
+    /// Self-healing placement (docs/membership.md): when a member's silo has been down for
+    /// <see cref="SelfHealingGracePeriod"/>, the leader adds a learner on a live spare silo, promotes it once caught
+    /// up, then removes the dead member, one committed change at a time. Default on: it only ever acts when a spare
+    /// silo runs (a silo named by the naming rule that hosts no member), which is an operator's explicit offer of a
+    /// replacement, and each step is the same safe change <c>raftkv member</c> makes. Set false to replace members
+    /// only by hand.
+    /// </summary>
+    public bool SelfHealing { get; set; } = true;
+
+    /// <summary>
+    /// How long a member's silo must be continuously down (not an active Orleans cluster member) before self-healing
+    /// replaces it, counted by the current leader from when it first saw it down (a new leader starts the count
+    /// again). Default 5 min: far longer than a restart or an upgrade of one host, so only a host that is really
+    /// gone is replaced. At least 1 s.
+    /// </summary>
+    public TimeSpan SelfHealingGracePeriod { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Period of the reminder that re-activates a replica after its silo restarts. Default 1 min.</summary>
     public TimeSpan WakeReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }

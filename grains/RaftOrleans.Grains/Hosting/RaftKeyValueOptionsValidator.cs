@@ -40,6 +40,7 @@ public sealed class RaftKeyValueOptionsValidator(IOptions<RaftKeyValueOptions> o
         if (o.TrailingEntries < 0) return $"TrailingEntries must not be negative, was {o.TrailingEntries}.";
         if (o.SnapshotPartBytes < 1024 || o.SnapshotPartBytes > 4 << 20) return $"SnapshotPartBytes must be between 1 KiB and 4 MiB, was {o.SnapshotPartBytes}.";
         if (o.WakeReminderPeriod < TimeSpan.FromSeconds(1)) return "WakeReminderPeriod must be at least 1 s.";
+        if (o.SelfHealingGracePeriod < TimeSpan.FromSeconds(1)) return $"SelfHealingGracePeriod must be at least 1 s, was {o.SelfHealingGracePeriod}.";
         return null;
     }
 }

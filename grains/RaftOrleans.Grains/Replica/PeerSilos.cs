@@ -18,12 +18,28 @@ internal sealed class PeerSilos(IClusterMembershipService membership, IReplicaTo
     {
         var replica = new ReplicaKey(group, index);
         if (!topology.Contains(replica)) return false;
+        return Active().Contains(topology.SiloOf(replica));
+    }
+
+    /// <summary>The names of the active silos whose name gives them a replica id (see <see cref="IReplicaTopology.ReplicaIdOf"/>), by id.</summary>
+    public IReadOnlyDictionary<int, string> ActiveReplicaSilos()
+    {
+        var named = new SortedDictionary<int, string>();
+        foreach (var name in Active())
+        {
+            if (topology.ReplicaIdOf(name) is { } id) named[id] = name;
+        }
+        return named;
+    }
+
+    private HashSet<string> Active()
+    {
         var snapshot = membership.CurrentSnapshot;
         if (snapshot.Version != _version)
         {
             _active = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
             _version = snapshot.Version;
         }
-        return _active.Contains(topology.SiloOf(replica));
+        return _active;
     }
 }

@@ -163,6 +163,7 @@ internal sealed partial class RaftReplicaGrain
             }
         }
 
+        PlanSelfHealing();
         ProposeMembershipChanges();
 
         if (_transferTarget != 0)
