@@ -7,12 +7,17 @@
 #   etcd:        `etcdctl member remove`, `etcdctl member add etcd4`, start etcd4 with --initial-cluster-state existing.
 # Reported per target: seconds from the kill to the replacement holding everything (applied index equal to the
 # leader's commit), the seconds each step took, and the put load's throughput and failed operations during it.
+# The target raftorleans-healing makes no command at all: its silos run with a short self-healing grace period
+# (GRACE, default 10 s) and the leader replaces the dead member with silo4 by itself; reported are the seconds from
+# the kill to the learner's addition (Orleans declaring the silo dead + the grace), to its promotion, to the
+# removal of the dead member, and to the replacement holding everything.
 #
-#   bench/replace.sh                          100,000 keys (about 5 minutes on 2 cores)
+#   bench/replace.sh                          100,000 keys (about 7 minutes on 2 cores)
 #   KEYS=10000 LOAD_SECONDS=30 bench/replace.sh
+#   TARGETS=raftorleans-healing bench/replace.sh
 #
 # Settings (environment): KEYS (100000) VALUE_SIZE (100) LOAD_CLIENTS (8) LOAD_SECONDS (60) TARGETS
-# ("raftorleans etcd") RESULTS (bench/results/replace-<time>) BASE_PORT (47500). Every process started here is
+# ("raftorleans raftorleans-healing etcd") GRACE (10, seconds) RESULTS (bench/results/replace-<time>) BASE_PORT (47500). Every process started here is
 # stopped on exit. Writes replace-summary.md in the results folder.
 set -euo pipefail
 
@@ -24,7 +29,8 @@ keys="${KEYS:-100000}"
 value_size="${VALUE_SIZE:-100}"
 load_clients="${LOAD_CLIENTS:-8}"
 load_seconds="${LOAD_SECONDS:-60}"
-targets="${TARGETS:-raftorleans etcd}"
+targets="${TARGETS:-raftorleans raftorleans-healing etcd}"
+grace="${GRACE:-10}"
 base="${BASE_PORT:-47500}"
 results="${RESULTS:-bench/results/replace-$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$results" && results="$(cd "$results" && pwd)"
@@ -40,8 +46,8 @@ source "$root/bench/bench-lib.sh"
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 
-start_silo() { # name index data
-  "$silo_bin" run --name "$1" --silo-port $((base + 110 + $2)) --gateway-port $((base + $2)) --data "$3" \
+start_silo() { # name index data [configuration arguments...]
+  "$silo_bin" run --name "$1" --silo-port $((base + 110 + $2)) --gateway-port $((base + $2)) --data "$3" "${@:4}" \
     >>"$3/$1.log" 2>&1 </dev/null &
   echo $! >"$BENCH_PIDS/$1.pid"
 }
@@ -73,6 +79,13 @@ rs = json.load(sys.stdin)["replicas"]
 leader = [r for r in rs if r["role"] == "Leader"]
 four = [r for r in rs if r["replica"] == 4]
 sys.exit(0 if leader and four and four[0]["applied"] >= leader[0]["commit"] else 1)'
+}
+
+# The group's members as "id:role ..." (raftkv --json member list), empty when the command fails.
+raft_members() {
+  "$raftkv_bin" --data "$1" --json member list 2>/dev/null | python3 -c '
+import json, sys
+print(" ".join("%d:%s" % (m["replica"], m["role"]) for m in json.load(sys.stdin)["members"]))' 2>/dev/null || true
 }
 
 # True when etcd4's applied raft index has reached the leader's raft index.
@@ -120,8 +133,10 @@ for target in $targets; do
   data="$results/$target"
   rm -rf "$data"; mkdir -p "$data"
   case "$target" in
-    raftorleans)
-      for i in 1 2 3 4; do start_silo "silo$i" "$i" "$data"; done
+    raftorleans | raftorleans-healing)
+      silo_args=(--RaftKeyValue:SelfHealing=false)
+      [ "$target" = raftorleans ] || silo_args=("--RaftKeyValue:SelfHealingGracePeriod=00:00:$(printf %02d "$grace")")
+      for i in 1 2 3 4; do start_silo "silo$i" "$i" "$data" "${silo_args[@]}"; done
       opts=(--target raftorleans --data "$data" --timeout 5)
       bench 200 wait "${opts[@]}" --deadline 180
       say "raftorleans: loading $keys keys"
@@ -134,11 +149,27 @@ print(max(r["replica"] for r in json.load(sys.stdin)["replicas"] if r["role"] ==
       # would fail with its connections, which measures the client library, not the replace.
       gateways=()
       for i in 1 2 3; do [ "$i" = "$victim" ] || gateways+=(--gateway "127.0.0.1:$((base + i))"); done
-      start_load raftorleans --target raftorleans "${gateways[@]}" --timeout 5
+      start_load "$target" --target raftorleans "${gateways[@]}" --timeout 5
       step=$(now); "$raftkv_bin" --data "$data" member list >/dev/null; overhead=$(since "$step")
       sleep 5 # the load's first seconds run on the healthy cluster
       killed=$(now)
       kill -KILL "$(cat "$BENCH_PIDS/silo$victim.pid")"; rm -f "$BENCH_PIDS/silo$victim.pid"
+      if [ "$target" = raftorleans-healing ]; then
+        say "raftorleans-healing: silo$victim killed; the leader replaces it by itself (grace ${grace}s)"
+        added="" promoted="" removed=""
+        while true; do
+          members=$(raft_members "$data")
+          [ -n "$members" ] && echo "$(since "$killed")s members: $members" >>"$log"
+          [[ -z "$added" && " $members " == *" 4:"* ]] && added=$(since "$killed")
+          [[ -z "$promoted" && " $members " == *" 4:voter "* ]] && promoted=$(since "$killed")
+          if [[ -n "$promoted" && " $members " != *" $victim:"* ]]; then removed=$(since "$killed"); break; fi
+          if (( $(awk -v t="$(since "$killed")" 'BEGIN { print (t > 300) }') )); then say "timed out: the group did not replace silo$victim"; failed_steps=$((failed_steps + 1)); break; fi
+          sleep 0.2
+        done
+        until_ok 300 raft_caught_up "$data"
+        total=$(since "$killed")
+        steps="learner added at ${added:-?}, promoted at ${promoted:-?}, dead member removed at ${removed:-?} (grace ${grace}); polled with raftkv member list, ${overhead} a command"
+      else
       say "raftorleans: silo$victim killed; replacing it with silo4"
       # Add as a learner, then promote: each command's leader-side deadline is the gateway's request timeout
       # (10 s), so the promotion is asked again until the learner has installed the snapshot and caught up.
@@ -150,6 +181,7 @@ print(max(r["replica"] for r in json.load(sys.stdin)["replicas"] if r["role"] ==
       until_ok 300 raft_caught_up "$data"
       total=$(since "$killed")
       steps="member add --learner + promote ${add_s}, member remove ${remove_s}; one raftkv command alone (member list) ${overhead}"
+      fi
       ;;
     etcd)
       if ! command -v etcd >/dev/null || ! command -v etcdctl >/dev/null; then
