@@ -44,7 +44,7 @@ public sealed partial class KeyValueStateMachine
         AdvanceTo(index);
         if (!KvCommandCodec.TryDecode(command, out KvCommand? decoded, out string? decodeError))
             return KvResult.BadInput($"malformed command: {decodeError}");
-        if (KvLimits.Default.Validate(decoded!) is string invalid)
+        if (KvLimits.Ceiling.Validate(decoded!) is string invalid)
             return KvResult.BadInput(invalid);
         return decoded!.ClientId == 0 ? Execute(decoded, index) : ExecuteInSession(decoded, index);
     }

@@ -1,15 +1,28 @@
 namespace RaftOrleans.KeyValue;
 
 /// <summary>
-/// Size limits and validity rules for commands. The gateway validates before proposing so a client
-/// gets a clear error; the state machine validates again (defence in depth) and applies an invalid
-/// command as <see cref="KvStatus.BadInput"/>. Every replica must use the same limits, so the state
-/// machine always uses <see cref="Default"/>.
+/// Size limits and validity rules for commands. Two kinds of limit, one rule each:
+/// <list type="bullet">
+/// <item>Admission: the gateway and the leader's replica validate with the operator's configured limits
+/// (<c>RaftKeyValueOptions.MaxKeyBytes</c>/<c>MaxValueBytes</c>, defaults <see cref="Default"/>) before proposing,
+/// so a client gets a clear error and nothing too large reaches the log.</item>
+/// <item>Apply: the state machine validates again (defence in depth) with <see cref="Ceiling"/>, a constant, and
+/// applies an invalid command as <see cref="KvStatus.BadInput"/>. Apply must give the same outcome on every
+/// replica and on every replay of the log, whatever each silo's configuration says, so it cannot use the
+/// configured limits; and the configured limits can never exceed the ceiling (the options validator refuses
+/// that), so whatever admission accepted, apply accepts too.</item>
+/// </list>
+/// The ceiling may be raised in a later version but never lowered: a lower one would turn committed entries into
+/// BadInput on replay.
 /// </summary>
 public sealed class KvLimits
 {
-    /// <summary>The limits every replica applies.</summary>
+    /// <summary>The default admission limits: 1 KiB keys, 1 MiB values.</summary>
     public static KvLimits Default { get; } = new();
+
+    /// <summary>The limits the state machine applies with, on every replica: 64 KiB keys, 8 MiB values. Configured
+    /// limits may be raised up to these and no further.</summary>
+    public static KvLimits Ceiling { get; } = new() { MaxKeyBytes = 64 << 10, MaxValueBytes = 8 << 20 };
 
     /// <summary>Most UTF-8 bytes in a key.</summary>
     public int MaxKeyBytes { get; init; } = 1024;

@@ -30,4 +30,20 @@ public sealed class SnapshotOptionsTests
     {
         Assert.Null(RaftKeyValueOptionsValidator.Validate(new RaftKeyValueOptions { TrailingEntries = 0, SnapshotPartBytes = 4 << 20, SnapshotEveryEntries = 1 }));
     }
+
+    [Theory]
+    [InlineData((64 << 10) + 1, 1 << 20, "MaxKeyBytes must be at most 65536 (the limit every replica applies), was 65537.")]
+    [InlineData(1024, (8 << 20) + 1, "MaxValueBytes must be at most 8388608 (the limit every replica applies), was 8388609.")]
+    public void Size_limits_above_what_every_replica_applies_are_rejected(int keyBytes, int valueBytes, string expected)
+    {
+        Assert.Equal(expected, RaftKeyValueOptionsValidator.Validate(new RaftKeyValueOptions { MaxKeyBytes = keyBytes, MaxValueBytes = valueBytes }));
+    }
+
+    [Fact]
+    public void Size_limits_up_to_the_ceiling_are_allowed_and_the_defaults_are_the_admission_defaults()
+    {
+        Assert.Null(RaftKeyValueOptionsValidator.Validate(new RaftKeyValueOptions { MaxKeyBytes = 64 << 10, MaxValueBytes = 8 << 20 }));
+        var o = new RaftKeyValueOptions();
+        Assert.Equal((KeyValue.KvLimits.Default.MaxKeyBytes, KeyValue.KvLimits.Default.MaxValueBytes), (o.MaxKeyBytes, o.MaxValueBytes));
+    }
 }

@@ -1,3 +1,5 @@
+using RaftOrleans.KeyValue;
+
 namespace RaftOrleans.Grains.Hosting;
 
 /// <summary>
@@ -37,11 +39,13 @@ public sealed class RaftKeyValueOptions
     /// <summary>Name of the <c>IGrainStorage</c> provider holding Raft state. Default <c>"raft"</c>.</summary>
     public string StorageProviderName { get; set; } = "raft";
 
-    /// <summary>Largest key in UTF-8 bytes. Default 1024.</summary>
-    public int MaxKeyBytes { get; set; } = 1024;
+    /// <summary>Largest key a request may carry, in UTF-8 bytes. Default 1024; at most
+    /// <see cref="KvLimits.Ceiling"/>'s 64 KiB (what every replica applies).</summary>
+    public int MaxKeyBytes { get; set; } = KvLimits.Default.MaxKeyBytes;
 
-    /// <summary>Largest value in UTF-8 bytes. Default 1 MiB.</summary>
-    public int MaxValueBytes { get; set; } = 1 << 20;
+    /// <summary>Largest value a request may carry, in UTF-8 bytes. Default 1 MiB; at most
+    /// <see cref="KvLimits.Ceiling"/>'s 8 MiB.</summary>
+    public int MaxValueBytes { get; set; } = KvLimits.Default.MaxValueBytes;
 
     /// <summary>How long the gateway keeps retrying a request before answering "unavailable". Default 10 s.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Runtime;
+using RaftOrleans.KeyValue;
 
 namespace RaftOrleans.Grains.Hosting;
 
@@ -34,6 +35,9 @@ public sealed class RaftKeyValueOptionsValidator(IOptions<RaftKeyValueOptions> o
         if (string.IsNullOrWhiteSpace(o.StorageProviderName)) return "StorageProviderName must not be empty.";
         if (o.MaxKeyBytes < 1) return "MaxKeyBytes must be positive.";
         if (o.MaxValueBytes < 0) return "MaxValueBytes must not be negative.";
+        // Above the ceiling, admission would accept commands that every replica then applies as BadInput.
+        if (o.MaxKeyBytes > KvLimits.Ceiling.MaxKeyBytes) return $"MaxKeyBytes must be at most {KvLimits.Ceiling.MaxKeyBytes} (the limit every replica applies), was {o.MaxKeyBytes}.";
+        if (o.MaxValueBytes > KvLimits.Ceiling.MaxValueBytes) return $"MaxValueBytes must be at most {KvLimits.Ceiling.MaxValueBytes} (the limit every replica applies), was {o.MaxValueBytes}.";
         if (o.RequestTimeout <= TimeSpan.Zero || o.AttemptTimeout <= TimeSpan.Zero) return "RequestTimeout and AttemptTimeout must be positive.";
         if (o.LogChunkEntries < 1) return "LogChunkEntries must be positive.";
         if (o.SnapshotEveryEntries < 1) return "SnapshotEveryEntries must be positive.";
