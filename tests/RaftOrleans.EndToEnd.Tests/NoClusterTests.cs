@@ -53,6 +53,17 @@ public sealed class NoClusterTests : IDisposable
         Assert.Contains("silo port 70000 is out of range", run.StandardError);
     }
 
+    [Theory]
+    [InlineData("70000", "health port 70000 is out of range")]
+    [InlineData("30001", "health port 30001 is also the silo or gateway port")]
+    public async Task The_silo_rejects_a_bad_health_port_with_exit_2(string healthPort, string expected)
+    {
+        CliResult run = await RunSiloAsync("run", "--name", "silo1", "--silo-port", "11111", "--gateway-port", "30001", "--health-port", healthPort, "--data", _directory);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(expected, run.StandardError);
+    }
+
     [Fact]
     public async Task The_silo_rejects_a_data_directory_it_cannot_create_with_exit_3()
     {

@@ -28,6 +28,7 @@ public sealed class SiloCommandLine
     private readonly Option<string> _runClusterId = new("--cluster-id") { Description = "Orleans cluster id (default raftkv)." };
     private readonly Option<string> _serviceId = new("--service-id") { Description = "Orleans service id (default raftkv); never change it for existing data." };
     private readonly Option<string> _advertisedAddress = new("--advertised-address") { Description = "IP address to listen on and advertise (default 127.0.0.1)." };
+    private readonly Option<int?> _healthPort = new("--health-port") { Description = "HTTP port for /livez, /readyz and /health (default 0: none)." };
     private readonly Option<bool> _exitWithParent = new("--exit-with-parent") { Description = "Stop when standard input closes (used by local).", Hidden = true };
 
     // migrate
@@ -64,7 +65,7 @@ public sealed class SiloCommandLine
     {
         var run = new Command("run", "Run one silo in the foreground. Extra --Section:Key=value tokens override configuration.")
         {
-            _name, _siloPort, _gatewayPort, _runData, _runClusterId, _serviceId, _advertisedAddress, _exitWithParent,
+            _name, _siloPort, _gatewayPort, _healthPort, _runData, _runClusterId, _serviceId, _advertisedAddress, _exitWithParent,
         };
         run.TreatUnmatchedTokensAsErrors = false;
         run.SetAction(RunSiloAsync);
@@ -121,6 +122,7 @@ public sealed class SiloCommandLine
         Put(_name, nameof(SiloHostOptions.Name));
         Put(_siloPort, nameof(SiloHostOptions.SiloPort));
         Put(_gatewayPort, nameof(SiloHostOptions.GatewayPort));
+        Put(_healthPort, nameof(SiloHostOptions.HealthPort));
         Put(_runData, nameof(SiloHostOptions.DataDirectory));
         Put(_runClusterId, nameof(SiloHostOptions.ClusterId));
         Put(_serviceId, nameof(SiloHostOptions.ServiceId));

@@ -1,12 +1,14 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Orleans.Configuration;
 using RaftOrleans.Grains.AdoNet;
 using RaftOrleans.Grains.Faults;
+using RaftOrleans.Grains.Health;
 using RaftOrleans.Grains.Hosting;
 
 namespace RaftOrleans.Silo.Hosting;
@@ -151,6 +153,12 @@ public static class SiloHostFactory
                 o.StorageProviderName = replicaStorage;
             });
         });
+        // The checks are registered always (an embedding app or a test can ask them); the HTTP endpoint only on request.
+        builder.Services.AddHealthChecks().AddRaftKeyValueChecks();
+        if (options.HealthPort != 0)
+        {
+            builder.Services.AddHostedService(sp => new HealthEndpoint(sp.GetRequiredService<HealthCheckService>(), address, options.HealthPort));
+        }
         return builder.Build();
     }
 }

@@ -23,6 +23,11 @@ public sealed class SiloHostOptions
     public string ServiceId { get; set; } = "raftkv";
     /// <summary>The address the silo listens on and advertises to peers and clients.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
+    /// <summary>
+    /// HTTP port of the health endpoints (<c>/livez</c>, <c>/readyz</c>, <c>/health</c>) on <see cref="AdvertisedAddress"/>;
+    /// 0, the default, serves none (no extra port is opened unless asked for).
+    /// </summary>
+    public int HealthPort { get; set; }
 
     /// <summary>The full path of the data directory.</summary>
     public string DataPath => Path.GetFullPath(DataDirectory);

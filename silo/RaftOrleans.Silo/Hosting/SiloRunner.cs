@@ -19,6 +19,7 @@ public static class SiloRunner
             StartupChecks.EnsureWritableDirectory(options.SiloDirectory);
             StartupChecks.EnsurePortFree("silo port", address, options.SiloPort);
             StartupChecks.EnsurePortFree("gateway port", address, options.GatewayPort);
+            if (options.HealthPort != 0) StartupChecks.EnsurePortFree("health port", address, options.HealthPort);
             await BackendStartupChecks.RunAsync(configuration, options);
 
             using IHost host = SiloHostFactory.Build(configuration, options, address, exitWithParent);
@@ -27,6 +28,7 @@ public static class SiloRunner
             {
                 Console.Out.WriteLine(
                     $"{options.Name} is up: silo {address}:{options.SiloPort}, gateway {address}:{options.GatewayPort}, "
+                    + (options.HealthPort != 0 ? $"health http://{address}:{options.HealthPort}/readyz, " : "")
                     + $"data {options.DataPath}, pid {Environment.ProcessId}");
                 Console.Out.Flush();
                 await host.WaitForShutdownAsync();

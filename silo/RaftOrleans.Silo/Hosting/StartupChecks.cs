@@ -26,6 +26,14 @@ public static class StartupChecks
         {
             throw new StartupException(SiloExitCodes.BadConfiguration, $"silo port and gateway port are both {options.SiloPort}");
         }
+        if (options.HealthPort != 0)
+        {
+            ValidatePort("health port", options.HealthPort);
+            if (options.HealthPort == options.SiloPort || options.HealthPort == options.GatewayPort)
+            {
+                throw new StartupException(SiloExitCodes.BadConfiguration, $"health port {options.HealthPort} is also the silo or gateway port");
+            }
+        }
         if (!IPAddress.TryParse(options.AdvertisedAddress, out IPAddress? address))
         {
             throw new StartupException(SiloExitCodes.BadConfiguration, $"advertised address '{options.AdvertisedAddress}' is not an IP address");

@@ -31,15 +31,19 @@ public sealed class ProcessCluster : IDisposable
     /// <paramref name="siloArguments"/> go to every silo's <c>run</c>; <paramref name="clientConnection"/>
     /// replaces the client's <c>--data DIR</c> (e.g. <c>--postgres CONNSTRING</c>). <paramref name="dataDirectory"/>
     /// is a prepared data directory to run on (e.g. one seeded by <c>raftkv-silo restore</c>); the
-    /// cluster owns it from then on and deletes it on dispose.
+    /// cluster owns it from then on and deletes it on dispose. <paramref name="argumentsOfSilo"/> gives silo i
+    /// (1-based) arguments of its own, after <paramref name="siloArguments"/> (e.g. a port per silo).
     /// </summary>
     public static async Task<ProcessCluster> StartAsync(
-        int count = 3, IReadOnlyList<string>? siloArguments = null, IReadOnlyList<string>? clientConnection = null, string? dataDirectory = null)
+        int count = 3, IReadOnlyList<string>? siloArguments = null, IReadOnlyList<string>? clientConnection = null, string? dataDirectory = null,
+        Func<int, IReadOnlyList<string>>? argumentsOfSilo = null)
     {
         string data = dataDirectory ?? NewDataDirectoryPath();
         Directory.CreateDirectory(data);
         int[] ports = FreePorts.Take(2 * count);
-        var silos = Enumerable.Range(1, count).Select(i => new SiloProcess(i, ports[i - 1], ports[count + i - 1], data, siloArguments)).ToList();
+        var silos = Enumerable.Range(1, count)
+            .Select(i => new SiloProcess(i, ports[i - 1], ports[count + i - 1], data, [.. siloArguments ?? [], .. argumentsOfSilo?.Invoke(i) ?? []]))
+            .ToList();
         var cluster = new ProcessCluster(data, silos, clientConnection);
         try
         {
