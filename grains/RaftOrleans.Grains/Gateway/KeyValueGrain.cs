@@ -32,6 +32,7 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
     private readonly GatewaySession _session = GatewaySession.CreateRandom();
     private KvLimits _limits = null!;
     private string _group = "";
+    private KeyValuePair<string, object?>[] _metricTags = [];
     private bool _known;
     private int _leaderHint;
     private IReadOnlyList<ReplicaMember> _members = [];
@@ -53,6 +54,7 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _group = this.GetPrimaryKeyString();
+        _metricTags = RaftMetrics.TagsOf(_group);
         _known = _topology.HasGroup(_group);
         _members = _topology.Members(_group);
         _silos = new PeerSilos(_membership, _topology, _group);
@@ -170,7 +172,7 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
             var remaining = deadline - Stopwatch.GetElapsedTime(started);
             if (remaining <= TimeSpan.Zero) break;
             attempts++;
-            if (attempts > 1) _metrics.GatewayRetries.Add(1);
+            if (attempts > 1) _metrics.GatewayRetries.Add(1, _metricTags);
             inFlight.Add((Invoke(call, target), target));
 
             // Wait for any attempt to finish, or for this attempt's timeout.
@@ -236,7 +238,7 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        _metrics.GatewayUnavailable.Add(1);
+        _metrics.GatewayUnavailable.Add(1, _metricTags);
         Log.GatewayUnavailable(_logger, _group, attempts, elapsed, reason);
         return KvResponse.Unavailable($"no leader of group '{_group}' answered the {what} within {deadline.TotalSeconds:0.#} s ({attempts} attempts; last: {reason}). A write may or may not have taken effect.");
     }

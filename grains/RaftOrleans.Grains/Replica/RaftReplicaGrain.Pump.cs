@@ -36,7 +36,7 @@ internal sealed partial class RaftReplicaGrain
                 StepQueuedInputs();
                 if (!_node.HasReady()) break;
                 var ready = _node.GetReady();
-                _metrics.ReadyBatches.Add(1);
+                _metrics.ReadyBatches.Add(1, _metricTags);
 
                 // 0. A snapshot from the leader is installed durably before anything else (Ready contract).
                 if (ready.Snapshot is { } snapshot) await InstallSnapshotAsync(snapshot);
@@ -51,9 +51,9 @@ internal sealed partial class RaftReplicaGrain
                     var started = Stopwatch.GetTimestamp();
                     var before = _store.Writes;
                     await _store.SaveAsync(ready.HardState, ready.Entries);
-                    _metrics.StorageWrites.Add(_store.Writes - before);
+                    _metrics.StorageWrites.Add(_store.Writes - before, _metricTags);
                     var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                    _metrics.StorageWriteDuration.Record(elapsedMs);
+                    _metrics.StorageWriteDuration.Record(elapsedMs / 1000, _metricTags);
                     if (elapsedMs > 250) Log.SlowStorageWrite(_logger, _name, ready.Entries.Count, _store.TailEntries, elapsedMs);
                 }
 
@@ -198,7 +198,7 @@ internal sealed partial class RaftReplicaGrain
         if (soft.Role != _lastRole)
         {
             Log.RoleChanged(_logger, _name, soft.Role.ToString(), _node.Term, soft.Leader);
-            if (soft.Role == StateRole.Leader) _metrics.Elections.Add(1);
+            if (soft.Role == StateRole.Leader) _metrics.Elections.Add(1, _metricTags);
             if (_lastRole == StateRole.Leader)
             {
                 // Outcome of in-flight proposals is unknown here: the gateway retries them with the

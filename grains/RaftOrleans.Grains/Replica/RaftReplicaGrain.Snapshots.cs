@@ -29,7 +29,7 @@ internal sealed partial class RaftReplicaGrain
         await _store.InstallSnapshotAsync(image, machine, _snapshotWrite);
         _lastSnapshotIndex = image.Metadata.Index;
         _snapshotsInstalled++;
-        _metrics.SnapshotInstalls.Add(1);
+        _metrics.SnapshotInstalls.Add(1, _metricTags);
         Log.SnapshotInstalled(_logger, _name, image.Metadata.Index, image.Metadata.Term, image.Data.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
@@ -45,7 +45,7 @@ internal sealed partial class RaftReplicaGrain
         if (CompactionPolicy.CompactTo(_store.DurableSnapshotIndex, applied, memory.LastIndex(), _options.TrailingEntries, memory.FirstIndex()) is { } to)
         {
             await _store.CompactAsync(to);
-            _metrics.CompactionIndex.Record(to);
+            _metrics.CompactionIndex.Record(to, _metricTags);
             Log.LogCompacted(_logger, _name, to, memory.FirstIndex());
         }
 
@@ -76,10 +76,10 @@ internal sealed partial class RaftReplicaGrain
             await _store.Snapshots.WriteDeltaAsync(parts, applied, term);
             var bytes = parts.Sum(p => (long)p.Length);
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            _metrics.StorageWrites.Add(_store.Writes - before);
-            _metrics.SnapshotDuration.Record(elapsed);
-            _metrics.SnapshotBytes.Record(bytes);
-            if (_store.Snapshots.Merges > merges) _metrics.SnapshotMerges.Add(_store.Snapshots.Merges - merges);
+            _metrics.StorageWrites.Add(_store.Writes - before, _metricTags);
+            _metrics.SnapshotDuration.Record(elapsed / 1000, _metricTags);
+            _metrics.SnapshotBytes.Record(bytes, _metricTags);
+            if (_store.Snapshots.Merges > merges) _metrics.SnapshotMerges.Add(_store.Snapshots.Merges - merges, _metricTags);
             Log.SnapshotWritten(_logger, _name, applied, bytes, parts.Count, takeMs, elapsed, _store.Snapshots.Manifest.Generation);
             Kick(); // compaction may proceed now
         }

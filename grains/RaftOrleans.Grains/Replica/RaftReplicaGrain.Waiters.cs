@@ -20,7 +20,7 @@ internal sealed partial class RaftReplicaGrain : IAppliedRequestsHost<TaskComple
 
     void IAppliedRequestsHost<TaskCompletionSource<ReplicaReply>>.EntryApplied(Entry entry, KvResult result)
     {
-        _metrics.EntriesApplied.Add(1);
+        _metrics.EntriesApplied.Add(1, _metricTags);
         _faultHook?.OnApplied(_key, entry);
     }
 

@@ -31,6 +31,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     private readonly ILogger<RaftReplicaGrain> _logger;
     private readonly RaftKeyValueOptions _options;
     private readonly RaftMetrics _metrics;
+    private KeyValuePair<string, object?>[] _metricTags = [];
     private readonly ILocalSiloDetails _silo;
     private readonly IClusterMembershipService _membership;
     private readonly IReplicaTopology _topology;
@@ -64,6 +65,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
         _activatedAt = DateTimeOffset.UtcNow;
         _name = this.GetPrimaryKeyString();
         _key = ReplicaKey.Parse(_name);
+        _metricTags = RaftMetrics.TagsOf(_key);
         _faultHook = ServiceProvider.GetService<IReplicaFaultHook>(); // tests only; null in production
         if (!_topology.Contains(_key))
         {
@@ -124,6 +126,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     {
         _hostStopping.Dispose();
         _timer?.Dispose();
+        _metrics.Forget(_key);
         FailAllWaiters("replica deactivating");
         await AwaitSnapshotWriteAsync();
     }
@@ -173,6 +176,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     private Task OnTickAsync(CancellationToken cancellationToken)
     {
         if (_faultHook?.TickFires(_key) == false) return Task.CompletedTask;
+        PublishGauges();
         QueueTick();
         Kick();
         return Task.CompletedTask;
