@@ -8,7 +8,7 @@ namespace RaftOrleans.EndToEnd.Tests;
 
 /// <summary>
 /// <c>raftkv-silo run --health-port</c> on three real silo processes: <c>/livez</c>, <c>/readyz</c> and <c>/health</c>
-/// answer 200 on a healthy cluster; once two silos are killed, the survivor is still live but not ready (503, with
+/// answer 200 on a healthy cluster, <c>/metrics</c> (<c>Telemetry:Prometheus</c>) serves the tagged instruments; once two silos are killed, the survivor is still live but not ready (503, with
 /// the reason), because its replica can no longer follow a leader.
 /// </summary>
 public sealed class HealthEndpointTests(ITestOutputHelper output) : IAsyncLifetime
@@ -20,7 +20,8 @@ public sealed class HealthEndpointTests(ITestOutputHelper output) : IAsyncLifeti
 
     /// <inheritdoc />
     public async Task InitializeAsync()
-        => _cluster = await ProcessCluster.StartAsync(argumentsOfSilo: i => ["--health-port", $"{_healthPorts[i - 1]}"]);
+        => _cluster = await ProcessCluster.StartAsync(
+            siloArguments: ["--Telemetry:Prometheus=true"], argumentsOfSilo: i => ["--health-port", $"{_healthPorts[i - 1]}"]);
 
     /// <inheritdoc />
     public Task DisposeAsync()
@@ -62,6 +63,19 @@ public sealed class HealthEndpointTests(ITestOutputHelper output) : IAsyncLifeti
             string replica = checks[1].GetProperty("data").GetProperty("default/1").GetString()!;
             Assert.Matches("^(Leader|Follower) term=[0-9]+ leader=[1-3] commit=[0-9]+ applied=[0-9]+$", replica);
         }
+
+        var metrics = await GetAsync(1, "/metrics");
+        Assert.Equal(HttpStatusCode.OK, metrics.Status);
+        // Prometheus names: dots become underscores, counters end in _total, a histogram in seconds in _seconds.
+        foreach (string series in new[]
+            {
+                "raftkv_replica_commit_index", "raftkv_replica_applied_index", "raftkv_replica_term", "raftkv_replica_role",
+                "raftkv_entries_applied_total", "raftkv_storage_write_duration_seconds_count",
+            })
+        {
+            Assert.Matches($"(?m)^{series}{{otel_scope_name=\"RaftOrleans\",raftkv_group=\"default\",raftkv_replica=\"1\"}} [0-9]", metrics.Body);
+        }
+        Assert.Contains("\norleans_", metrics.Body); // Orleans' own runtime meter is exported beside ours
 
         // Without a majority the survivor's replica loses its leader (a leader steps down by CheckQuorum).
         cluster.Silos[1].Kill();

@@ -64,6 +64,17 @@ public sealed class NoClusterTests : IDisposable
         Assert.Contains(expected, run.StandardError);
     }
 
+    [Theory]
+    [InlineData("--Telemetry:Prometheus=true", "Telemetry:Prometheus serves /metrics on the health port: give --health-port too")]
+    [InlineData("--Telemetry:OtlpEndpoint=collector:4317", "Telemetry:OtlpEndpoint 'collector:4317' is not an http(s) URL")]
+    public async Task The_silo_rejects_telemetry_it_cannot_serve_with_exit_2(string setting, string expected)
+    {
+        CliResult run = await RunSiloAsync("run", "--name", "silo1", "--silo-port", "11111", "--gateway-port", "30001", "--data", _directory, setting);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(expected, run.StandardError);
+    }
+
     [Fact]
     public async Task The_silo_rejects_a_data_directory_it_cannot_create_with_exit_3()
     {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
 using RaftOrleans.Grains.Health;
 
 namespace RaftOrleans.Silo.Hosting;
@@ -17,11 +18,14 @@ namespace RaftOrleans.Silo.Hosting;
 /// <item><c>GET /readyz</c>: 200 when every replica on this silo follows a known leader and is caught up, else 503
 /// with the reason.</item>
 /// <item><c>GET /health</c>: every check as JSON, 200 when all are healthy, else 503.</item>
+/// <item><c>GET /metrics</c> with <c>Telemetry:Prometheus</c>: the <see cref="TelemetryOptions.Meters"/> in Prometheus'
+/// text format (OpenTelemetry's exporter; its MeterProvider listens to the meters process-wide, so the silo's
+/// instruments are seen from this app).</item>
 /// </list>
 /// A small Kestrel app of its own beside the silo's generic host, started after the silo and answering from the
 /// silo's <see cref="HealthCheckService"/>, so a silo without <c>--health-port</c> opens no HTTP port at all.
 /// </summary>
-internal sealed class HealthEndpoint(HealthCheckService health, IPAddress address, int port) : IHostedService, IAsyncDisposable
+internal sealed class HealthEndpoint(HealthCheckService health, IPAddress address, int port, bool prometheus) : IHostedService, IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
     private WebApplication? _app;
@@ -32,7 +36,12 @@ internal sealed class HealthEndpoint(HealthCheckService health, IPAddress addres
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(o => o.Listen(address, port));
         builder.Services.AddRoutingCore();
+        if (prometheus)
+        {
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(TelemetryOptions.Meters).AddPrometheusExporter());
+        }
         var app = builder.Build();
+        if (prometheus) app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/livez", context => AnswerAsync(context, RaftKeyValueHealthChecks.LiveTag));
         app.MapGet("/readyz", context => AnswerAsync(context, RaftKeyValueHealthChecks.ReadyTag));
         app.MapGet("/health", context => AnswerAsync(context, tag: null));

@@ -5,6 +5,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Orleans.Configuration;
 using RaftOrleans.Grains.AdoNet;
 using RaftOrleans.Grains.Faults;
@@ -53,6 +56,38 @@ public static class SiloHostFactory
             throw new StartupException(SiloExitCodes.BadConfiguration, $"invalid Silo configuration: {e.GetBaseException().Message}", e);
         }
         return options;
+    }
+
+    /// <summary>Reads the <c>Telemetry</c> section and checks it against <paramref name="options"/>.</summary>
+    public static TelemetryOptions ReadTelemetry(IConfiguration configuration, SiloHostOptions options)
+    {
+        var telemetry = new TelemetryOptions();
+        try
+        {
+            configuration.GetSection(TelemetryOptions.SectionName).Bind(telemetry);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new StartupException(SiloExitCodes.BadConfiguration, $"invalid Telemetry configuration: {e.GetBaseException().Message}", e);
+        }
+        if (telemetry.Prometheus && options.HealthPort == 0)
+        {
+            throw new StartupException(SiloExitCodes.BadConfiguration, "Telemetry:Prometheus serves /metrics on the health port: give --health-port too");
+        }
+        if (telemetry.OtlpEndpoint.Length > 0
+            && !(Uri.TryCreate(telemetry.OtlpEndpoint, UriKind.Absolute, out var otlp) && otlp.Scheme is "http" or "https"))
+        {
+            throw new StartupException(SiloExitCodes.BadConfiguration, $"Telemetry:OtlpEndpoint '{telemetry.OtlpEndpoint}' is not an http(s) URL (for example http://collector:4317)");
+        }
+        if (telemetry.OtlpProtocol is not ("grpc" or "http/protobuf"))
+        {
+            throw new StartupException(SiloExitCodes.BadConfiguration, $"Telemetry:OtlpProtocol must be grpc or http/protobuf, was '{telemetry.OtlpProtocol}'");
+        }
+        if (telemetry.OtlpExportInterval < TimeSpan.FromSeconds(1))
+        {
+            throw new StartupException(SiloExitCodes.BadConfiguration, $"Telemetry:OtlpExportInterval must be at least 1 s, was {telemetry.OtlpExportInterval}");
+        }
+        return telemetry;
     }
 
     /// <summary>
@@ -155,9 +190,21 @@ public static class SiloHostFactory
         });
         // The checks are registered always (an embedding app or a test can ask them); the HTTP endpoint only on request.
         builder.Services.AddHealthChecks().AddRaftKeyValueChecks();
+        var telemetry = ReadTelemetry(configuration, options);
         if (options.HealthPort != 0)
         {
-            builder.Services.AddHostedService(sp => new HealthEndpoint(sp.GetRequiredService<HealthCheckService>(), address, options.HealthPort));
+            builder.Services.AddHostedService(sp => new HealthEndpoint(sp.GetRequiredService<HealthCheckService>(), address, options.HealthPort, telemetry.Prometheus));
+        }
+        if (telemetry.OtlpEndpoint.Length > 0)
+        {
+            builder.Services.AddOpenTelemetry()
+                .ConfigureResource(r => r.AddService("raftkv-silo", serviceInstanceId: options.Name))
+                .WithMetrics(metrics => metrics.AddMeter(TelemetryOptions.Meters).AddOtlpExporter((exporter, reader) =>
+                {
+                    exporter.Endpoint = new Uri(telemetry.OtlpEndpoint);
+                    exporter.Protocol = telemetry.OtlpProtocol == "grpc" ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)telemetry.OtlpExportInterval.TotalMilliseconds;
+                }));
         }
         return builder.Build();
     }
