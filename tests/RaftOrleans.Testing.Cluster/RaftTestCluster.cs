@@ -126,6 +126,7 @@ public sealed class RaftTestCluster : IAsyncDisposable
             // A killed in-process silo's connections stay open until it is disposed, so the client
             // learns of its death from membership: refresh the gateway list often (default 1 min).
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+            if (options.ActivityPropagation) client.AddActivityPropagation();
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
@@ -152,6 +153,7 @@ public sealed class RaftTestCluster : IAsyncDisposable
             new FaultInjectingGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(SqliteStorageProvider), controls.Storage, name));
         SqliteWriteGate.ShareWith(silo.Services, SqliteStorageProvider, ReplicaStorageProvider);
         silo.UseInMemoryReminderService();
+        if (options.ActivityPropagation) silo.AddActivityPropagation();
         silo.AddRaftKeyValue(o =>
         {
             o.ReplicaCount = options.Replicas;

@@ -38,6 +38,9 @@ public sealed record RaftTestClusterOptions
     /// </summary>
     public bool FastFailureDetection { get; init; } = true;
 
+    /// <summary>Orleans' activity propagation on the silos and the client (trace context across grain calls). Default false.</summary>
+    public bool ActivityPropagation { get; init; }
+
     /// <summary>Further Raft settings, applied after the cluster's own.</summary>
     public Action<RaftKeyValueOptions>? ConfigureRaft { get; init; }
 }

@@ -150,6 +150,19 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
     /// leader answers them only once they commit.</param>
     private async Task<KvResponse> RouteAsync(Func<IRaftReplicaGrain, Task<ReplicaReply>> call, string what, TimeSpan? attemptTimeout = null)
     {
+        using var trace = RaftTracing.Source.StartActivity("raftkv.gateway " + what);
+        trace?.SetTag(RaftMetrics.GroupTag, _group);
+        var response = await RouteAsync(call, what, attemptTimeout, trace);
+        if (trace is not null)
+        {
+            trace.SetTag("raftkv.status", response.Status.ToString());
+            if (response.Status == KvStatusCode.Unavailable) trace.SetStatus(ActivityStatusCode.Error, response.Message);
+        }
+        return response;
+    }
+
+    private async Task<KvResponse> RouteAsync(Func<IRaftReplicaGrain, Task<ReplicaReply>> call, string what, TimeSpan? attemptTimeout, Activity? trace)
+    {
         _members = _topology.Members(_group);
         var attemptLimit = attemptTimeout ?? _options.AttemptTimeout;
         var started = Stopwatch.GetTimestamp();
@@ -173,6 +186,7 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
             if (remaining <= TimeSpan.Zero) break;
             attempts++;
             if (attempts > 1) _metrics.GatewayRetries.Add(1, _metricTags);
+            trace?.AddEvent(new ActivityEvent("attempt", tags: new ActivityTagsCollection { [RaftMetrics.ReplicaTag] = target, ["raftkv.attempt"] = attempts }));
             inFlight.Add((Invoke(call, target), target));
 
             // Wait for any attempt to finish, or for this attempt's timeout.
@@ -212,6 +226,7 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
                 }
                 if (!reply.NotLeader && reply.Response is not null)
                 {
+                    trace?.SetTag(RaftMetrics.ReplicaTag, from).SetTag("raftkv.attempts", attempts);
                     _leaderHint = from;
                     return reply.Response;
                 }

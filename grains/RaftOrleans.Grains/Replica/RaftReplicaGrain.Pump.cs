@@ -9,7 +9,7 @@ namespace RaftOrleans.Grains.Replica;
 internal sealed partial class RaftReplicaGrain
 {
     private readonly List<Message> _inbox = [];
-    private List<(byte[] Command, TaskCompletionSource<ReplicaReply> Waiter, (long, long) Session)> _proposalQueue = [];
+    private List<(byte[] Command, TaskCompletionSource<ReplicaReply> Waiter, (long, long) Session, Activity? Trace)> _proposalQueue = [];
     private List<(string Key, TaskCompletionSource<ReplicaReply> Waiter)> _readQueue = [];
     // One entry per timer tick not yet stepped: the inbox length when it fired, so ticks and
     // messages are stepped in the order they arrived (see StepQueuedInputs).
@@ -55,6 +55,7 @@ internal sealed partial class RaftReplicaGrain
                     var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                     _metrics.StorageWriteDuration.Record(elapsedMs / 1000, _metricTags);
                     if (elapsedMs > 250) Log.SlowStorageWrite(_logger, _name, ready.Entries.Count, _store.TailEntries, elapsedMs);
+                    if (_traced.Count > 0 && ready.Entries.Count > 0) TraceEvent("persisted", ready.Entries[^1].Index, ref _tracedPersisted);
                 }
 
                 // 2. Send (what did not leave early).
@@ -63,6 +64,7 @@ internal sealed partial class RaftReplicaGrain
                 // 3. Apply, complete waiters, release reads.
                 ObserveRole(ready);
                 _requests.Apply(ready);
+                if (_traced.Count > 0) TraceEvent("committed", _node.CommitIndex, ref _tracedCommitted);
 
                 // 4. Advance.
                 _node.Advance(ready);
@@ -130,12 +132,13 @@ internal sealed partial class RaftReplicaGrain
         {
             var queued = _proposalQueue;
             _proposalQueue = [];
-            foreach (var (command, waiter, session) in queued)
+            foreach (var (command, waiter, session, trace) in queued)
             {
                 var result = _node.Propose(command);
                 if (result.Outcome == ProposeOutcome.Accepted)
                 {
                     _requests.Proposed(result.Index, result.Term, waiter, session.Item1 != 0 ? session : null);
+                    if (trace is not null) Traced(trace, result.Index, result.Term);
                 }
                 else
                 {

@@ -28,7 +28,7 @@ internal sealed partial class RaftReplicaGrain : IAppliedRequestsHost<TaskComple
     private void FailAllWaiters(string reason)
     {
         _requests.FailAll(reason);
-        foreach (var (_, w, _) in _proposalQueue) w.TrySetResult(NotLeader(reason));
+        foreach (var (_, w, _, _) in _proposalQueue) w.TrySetResult(NotLeader(reason));
         _proposalQueue.Clear();
         foreach (var (_, w) in _readQueue) w.TrySetResult(NotLeader(reason));
         _readQueue.Clear();

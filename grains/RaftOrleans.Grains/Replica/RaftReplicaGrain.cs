@@ -220,7 +220,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
 
         var waiter = new TaskCompletionSource<ReplicaReply>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (decoded.ClientId != 0) _requests.SessionQueued(session, waiter);
-        _proposalQueue.Add((command, waiter, session));
+        _proposalQueue.Add((command, waiter, session, StartProposalTrace(waiter.Task)));
         Kick();
         return waiter.Task;
     }

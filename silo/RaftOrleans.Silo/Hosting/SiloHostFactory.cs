@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Orleans.Configuration;
 using RaftOrleans.Grains.AdoNet;
 using RaftOrleans.Grains.Faults;
@@ -88,6 +89,14 @@ public static class SiloHostFactory
             throw new StartupException(SiloExitCodes.BadConfiguration, $"Telemetry:OtlpExportInterval must be at least 1 s, was {telemetry.OtlpExportInterval}");
         }
         return telemetry;
+    }
+
+    /// <summary>The OTLP/HTTP traces URL beside a metrics URL (<c>.../v1/metrics</c> becomes <c>.../v1/traces</c>).</summary>
+    public static Uri TracesUrl(string metricsUrl)
+    {
+        var url = new UriBuilder(metricsUrl);
+        url.Path = url.Path.EndsWith("/v1/metrics", StringComparison.Ordinal) ? url.Path[..^"metrics".Length] + "traces" : url.Path.TrimEnd('/') + "/v1/traces";
+        return url.Uri;
     }
 
     /// <summary>
@@ -182,6 +191,8 @@ public static class SiloHostFactory
             var replicaStorage = string.IsNullOrWhiteSpace(stallFile)
                 ? raftOptions.StorageProviderName
                 : silo.AddRaftStorageStallHook(raftOptions.StorageProviderName, stallFile);
+            // Trace context across grain calls (client -> gateway -> leader), only when traces are exported.
+            if (ReadTelemetry(configuration, options).OtlpEndpoint.Length > 0) silo.AddActivityPropagation();
             silo.AddRaftKeyValue(o =>
             {
                 raftSection.Bind(o);
@@ -197,13 +208,20 @@ public static class SiloHostFactory
         }
         if (telemetry.OtlpEndpoint.Length > 0)
         {
+            var protocol = telemetry.OtlpProtocol == "grpc" ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
             builder.Services.AddOpenTelemetry()
                 .ConfigureResource(r => r.AddService("raftkv-silo", serviceInstanceId: options.Name))
                 .WithMetrics(metrics => metrics.AddMeter(TelemetryOptions.Meters).AddOtlpExporter((exporter, reader) =>
                 {
                     exporter.Endpoint = new Uri(telemetry.OtlpEndpoint);
-                    exporter.Protocol = telemetry.OtlpProtocol == "grpc" ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+                    exporter.Protocol = protocol;
                     reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)telemetry.OtlpExportInterval.TotalMilliseconds;
+                }))
+                .WithTracing(tracing => tracing.AddSource(TelemetryOptions.Sources).AddOtlpExporter(exporter =>
+                {
+                    // Over HTTP the signal's path is part of the URL: traces go beside the metrics' /v1/metrics.
+                    exporter.Endpoint = protocol == OtlpExportProtocol.Grpc ? new Uri(telemetry.OtlpEndpoint) : TracesUrl(telemetry.OtlpEndpoint);
+                    exporter.Protocol = protocol;
                 }));
         }
         return builder.Build();

@@ -15,11 +15,14 @@ public sealed class TelemetryOptions
     /// <summary>The meters exported: the store's own and Orleans' runtime meter.</summary>
     public static readonly string[] Meters = [RaftMetrics.MeterName, "Microsoft.Orleans"];
 
+    /// <summary>The activity sources traced over OTLP: the store's spans and Orleans' grain-call spans.</summary>
+    public static readonly string[] Sources = [RaftTracing.SourceName, "Microsoft.Orleans.Application"];
+
     /// <summary>Serve the Prometheus text format at <c>/metrics</c> on the health port (needs <c>--health-port</c>).</summary>
     public bool Prometheus { get; set; }
 
     /// <summary>
-    /// Push metrics over OTLP to this collector endpoint; empty: off. With <see cref="OtlpProtocol"/> <c>grpc</c> the
+    /// Push metrics and traces over OTLP to this collector endpoint; empty: off. With <see cref="OtlpProtocol"/> <c>grpc</c> the
     /// collector's address (<c>http://collector:4317</c>), with <c>http/protobuf</c> the full URL
     /// (<c>http://collector:4318/v1/metrics</c>).
     /// </summary>
