@@ -25,6 +25,7 @@ public sealed class OtlpExportTests
             $"--Telemetry:OtlpEndpoint=http://127.0.0.1:{collectorPort}/v1/metrics",
             "--Telemetry:OtlpProtocol=http/protobuf",
             "--Telemetry:OtlpExportInterval=00:00:01",
+            "--Telemetry:TraceSampleRatio=1",
         ]);
 
         CliResult put = await cluster.RunClientAsync("set", "traced", "v");

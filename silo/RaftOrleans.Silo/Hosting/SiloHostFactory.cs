@@ -84,6 +84,10 @@ public static class SiloHostFactory
         {
             throw new StartupException(SiloExitCodes.BadConfiguration, $"Telemetry:OtlpProtocol must be grpc or http/protobuf, was '{telemetry.OtlpProtocol}'");
         }
+        if (telemetry.TraceSampleRatio is < 0 or > 1 || double.IsNaN(telemetry.TraceSampleRatio))
+        {
+            throw new StartupException(SiloExitCodes.BadConfiguration, $"Telemetry:TraceSampleRatio must be between 0 and 1, was {telemetry.TraceSampleRatio}");
+        }
         if (telemetry.OtlpExportInterval < TimeSpan.FromSeconds(1))
         {
             throw new StartupException(SiloExitCodes.BadConfiguration, $"Telemetry:OtlpExportInterval must be at least 1 s, was {telemetry.OtlpExportInterval}");
@@ -217,7 +221,9 @@ public static class SiloHostFactory
                     exporter.Protocol = protocol;
                     reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)telemetry.OtlpExportInterval.TotalMilliseconds;
                 }))
-                .WithTracing(tracing => tracing.AddSource(TelemetryOptions.Sources).AddOtlpExporter(exporter =>
+                .WithTracing(tracing => tracing.AddSource(TelemetryOptions.Sources)
+                    .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(telemetry.TraceSampleRatio)))
+                    .AddOtlpExporter(exporter =>
                 {
                     // Over HTTP the signal's path is part of the URL: traces go beside the metrics' /v1/metrics.
                     exporter.Endpoint = protocol == OtlpExportProtocol.Grpc ? new Uri(telemetry.OtlpEndpoint) : TracesUrl(telemetry.OtlpEndpoint);

@@ -31,6 +31,12 @@ public sealed class TelemetryOptions
     /// <summary>The OTLP transport: <c>grpc</c> (default) or <c>http/protobuf</c>.</summary>
     public string OtlpProtocol { get; set; } = "grpc";
 
+    /// <summary>
+    /// The share of requests whose spans are exported when no caller decided (a caller's sampled trace is always
+    /// followed). Default 0.01: at thousands of requests a second, tracing each one costs more than it tells.
+    /// </summary>
+    public double TraceSampleRatio { get; set; } = 0.01;
+
     /// <summary>How often metrics are pushed over OTLP. Default 60 s (OpenTelemetry's default); at least 1 s.</summary>
     public TimeSpan OtlpExportInterval { get; set; } = TimeSpan.FromSeconds(60);
 }
