@@ -48,11 +48,24 @@ public sealed partial class RaftNode
     /// <summary>The incarnation each member has in the governing configuration, or null while none is known.</summary>
     public IReadOnlyDictionary<int, long>? Incarnations => governing?.Members.ToDictionary(m => m.Id, m => m.Incarnation);
 
-    /// <summary>Drops a message from another incarnation of a recorded member; otherwise remembers the sender's incarnation.</summary>
+    /// <summary>
+    /// Drops a message from another incarnation of a recorded member that the receiver would count or vote on;
+    /// otherwise remembers the sender's incarnation.
+    /// </summary>
+    /// <remarks>
+    /// What must never come from a replaced replica under its old identity is a vote, an acknowledgement or a read
+    /// confirmation (every response type), and an election it could win: its own vote for itself may repeat one it
+    /// gave before its disk was lost, so its vote requests are dropped too. A leader's requests (appends, heartbeats,
+    /// snapshots, TimeoutNow) are taken from any incarnation: a leader was elected by a majority that recognised
+    /// its incarnation, and a receiver whose own configuration is older than the leader's (a replica refilled from
+    /// index 1 replays the founding configuration, which records a since-replaced leader under its lost
+    /// incarnation) must still accept the appends that bring it the newer configuration; found by the nemesis,
+    /// campaign seed 5003, and by <c>Features/IncarnationTests</c>.
+    /// </remarks>
     private bool FromOtherIncarnation(Message m)
     {
         if (!IncarnationsOn) return false;
-        if (!Faults.IgnoreIncarnations && governing?.Find(m.From) is { Incarnation: var recorded }
+        if (!Faults.IgnoreIncarnations && !IsLeaderRequest(m.Type) && governing?.Find(m.From) is { Incarnation: var recorded }
             && recorded != 0 && recorded != m.FromIncarnation)
         {
             MessagesFromOtherIncarnations++;
@@ -61,6 +74,9 @@ public sealed partial class RaftNode
         if (m.FromIncarnation != 0) learnedIncarnations[m.From] = m.FromIncarnation;
         return false;
     }
+
+    private static bool IsLeaderRequest(MessageType type) =>
+        type is MessageType.Append or MessageType.Heartbeat or MessageType.Snapshot or MessageType.TimeoutNow;
 
     /// <summary>
     /// Leader without any configuration: once it has heard every voter's incarnation (votes, append and heartbeat

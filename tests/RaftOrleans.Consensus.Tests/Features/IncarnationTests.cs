@@ -171,6 +171,40 @@ public sealed class IncarnationTests
     }
 
     [Fact]
+    public void A_vote_request_from_another_incarnation_of_a_recorded_voter_gets_no_vote()
+    {
+        // Its vote for itself may repeat one it gave before its disk was lost: it must not win an election.
+        var r = new Replica(Config(2), Bootstrapped());
+        r.Step(From(Vote(3, 2, 2, 5, 1), 99));
+        Assert.Empty(r.Drain());
+        Assert.Equal(1, r.Node.MessagesFromOtherIncarnations);
+
+        r.Step(From(Vote(3, 2, 2, 5, 1), 33));
+        Assert.Contains(r.Drain(), m => m.Type == MessageType.VoteResponse && !m.Reject);
+    }
+
+    [Fact]
+    public void A_follower_takes_the_appends_of_a_leader_its_older_configuration_records_under_a_lost_incarnation()
+    {
+        // Found by the nemesis (campaign seed 5003): replica 1 was replaced (new incarnation 44) and leads; replica 2,
+        // refilled from index 1, has only reached the founding configuration, which records 1 as incarnation 11.
+        // Dropping 1's appends would leave 2 stuck before the configuration that records 44.
+        var r = new Replica(Config(2), Bootstrapped());
+        r.Step(From(Append(1, 2, 3, 2, 1, 3, new Entry(3, 3, EntryType.Noop, [])), 44));
+        var sent = r.Drain();
+        Assert.Equal(3, r.Node.Status().LastIndex);
+        Assert.Equal(3, r.Node.Status().Commit);
+        Assert.Contains(sent, m => m.Type == MessageType.AppendResponse && !m.Reject && m.Index == 3);
+        Assert.Equal(0, r.Node.MessagesFromOtherIncarnations);
+        Assert.Equal(1, r.Node.Status().Leader);
+
+        // Its answers are still counted only by a leader that recognises 2's incarnation; its own votes still need
+        // the recorded incarnation of whoever asks.
+        r.Step(From(Vote(3, 2, 4, 3, 3), 99));
+        Assert.DoesNotContain(r.Drain(), m => m.Type == MessageType.VoteResponse);
+    }
+
+    [Fact]
     public void A_follower_adopts_the_configuration_from_the_leaders_log_and_drops_it_when_truncated()
     {
         var r = new Replica(Config(2));
