@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using RaftOrleans.Grains;
+
+namespace RaftOrleans.ProcessNemesis.Tests.Faults;
+
+/// <summary>
+/// Drives the group's configuration to a target set of voters through the .NET API
+/// (<see cref="RaftKeyValueStore.RemoveMemberAsync"/>, <see cref="RaftKeyValueStore.AddMemberAsync"/> as a
+/// learner, <see cref="RaftKeyValueStore.PromoteMemberAsync"/>), one single-server step at a time, as an
+/// operator would under faults. It is state-driven rather than a fixed script: every round it reads the
+/// configuration in force at the newest leader and takes the next step from there, so a step whose answer
+/// was lost, a change a deposed leader never committed, or a gateway's late retry of an earlier step
+/// (which can undo a later one) is simply taken again. Every answer is recorded; a step answered Ok counts
+/// as one membership change.
+/// </summary>
+public sealed class MembershipDriver(ProcessNemesisCluster cluster, ProcessFaultLog log)
+{
+    /// <summary>How long one membership call may take before it is given up and the state re-read.</summary>
+    private static readonly TimeSpan CallDeadline = ProcessNemesisCluster.ClientResponseTimeout + TimeSpan.FromSeconds(1);
+
+    private int _changes;
+    private int _refused;
+
+    /// <summary>Steps answered Ok (each one a committed change: a learner added, promoted, or a member removed).</summary>
+    public int Changes => Volatile.Read(ref _changes);
+
+    /// <summary>Steps answered anything else or not answered in time (then retried).</summary>
+    public int Refused => Volatile.Read(ref _refused);
+
+    /// <summary>
+    /// Takes steps until the newest leader is one of <paramref name="voters"/> and holds a committed
+    /// configuration of exactly those voters and no learners, or until <paramref name="timeout"/>.
+    /// Returns null when reached, else what was last seen. A removed leader is therefore seen to have
+    /// stepped down: the leader that ends this is a member of the new configuration.
+    /// </summary>
+    public async Task<string?> ReachAsync(IReadOnlyCollection<int> voters, TimeSpan timeout, string why)
+    {
+        var target = voters.ToHashSet();
+        var clock = Stopwatch.StartNew();
+        var last = "no status yet";
+        string? lastRefusal = null;
+        log.Write($"  {why}: driving the configuration to voters [{string.Join(',', target.Order())}]");
+        while (clock.Elapsed < timeout)
+        {
+            var status = await cluster.TryStatusAsync();
+            var leader = ProcessNemesisCluster.NewestLeader(status);
+            last = leader is null ? $"no leader ({ProcessNemesisCluster.Describe(status)})"
+                : $"leader {leader.Replica} t{leader.Term}, {ProcessNemesisCluster.DescribeMembers(leader.Members)} at index {leader.ConfigurationIndex} (committed: {leader.ConfigurationCommitted})";
+            if (leader is null || !leader.ConfigurationCommitted)
+            {
+                // An election or a change still committing: nothing to decide from yet. Poll interval, not synchronisation.
+                await Task.Delay(250);
+                continue;
+            }
+            var members = leader.Members;
+            if (members.All(m => m.IsVoter) && members.Select(m => m.Replica).ToHashSet().SetEquals(target) && target.Contains(leader.Replica))
+            {
+                log.Write($"  {why}: reached in {clock.Elapsed.TotalSeconds:0.0}s: {last}");
+                return null;
+            }
+            var (what, call) = NextStep(members, target);
+            if (call is null)
+            {
+                // The configuration is the target but its leader is being removed: the hand-over is under way.
+                await Task.Delay(250);
+                continue;
+            }
+            var store = cluster.Clients.Next();
+            string outcome;
+            try
+            {
+                var response = await call(store).WaitAsync(CallDeadline);
+                if (response.IsOk)
+                {
+                    Interlocked.Increment(ref _changes);
+                    log.Write($"  {what}: ok at index {response.Revision} ({response.Message})");
+                    continue;
+                }
+                outcome = $"{response.Status}: {response.Message}";
+            }
+            catch (Exception ex)
+            {
+                outcome = $"no answer: {ex.GetType().Name} {ex.Message.Split('\n')[0]}";
+            }
+            Interlocked.Increment(ref _refused);
+            // The same refusal over and over (a learner catching up) is logged once.
+            if ($"{what} {outcome}" != lastRefusal) log.Write($"  {what}: {outcome}; retried");
+            lastRefusal = $"{what} {outcome}";
+            // Poll interval before the retry, not synchronisation: the next round re-reads the state.
+            await Task.Delay(300);
+        }
+        log.Write($"  {why}: NOT reached within {timeout.TotalSeconds:0}s; last seen: {last}");
+        return $"{why}: the configuration did not reach voters [{string.Join(',', target.Order())}] within {timeout.TotalSeconds:0} s; last seen: {last}";
+    }
+
+    /// <summary>
+    /// The next single-server step from <paramref name="members"/> towards <paramref name="target"/>:
+    /// removals first (a replica re-added under the same id must leave first), then adds, then promotions.
+    /// </summary>
+    private (string What, Func<RaftKeyValueStore, Task<KvResponse>>? Call) NextStep(IReadOnlyList<MemberInfo> members, HashSet<int> target)
+    {
+        if (members.FirstOrDefault(m => !target.Contains(m.Replica)) is { } extra)
+            return ($"remove {extra.Replica}", store => store.RemoveMemberAsync(extra.Replica));
+        if (target.FirstOrDefault(id => members.All(m => m.Replica != id)) is var missing and > 0)
+            return ($"add {cluster.SiloOf(missing).Name} as learner", store => store.AddMemberAsync(cluster.SiloOf(missing).Name, learner: true));
+        if (members.FirstOrDefault(m => !m.IsVoter) is { } learner)
+            return ($"promote {learner.Replica}", store => store.PromoteMemberAsync(learner.Replica));
+        return ("", null);
+    }
+}
