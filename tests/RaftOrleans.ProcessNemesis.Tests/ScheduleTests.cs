@@ -19,7 +19,8 @@ public sealed class ScheduleTests
 
     /// <summary>
     /// The default runs (seeds 1-3) and any three consecutive seeds cover every fault kind and every
-    /// reconfiguration, every run opens with a membership change made while another silo is paused, and
+    /// reconfiguration, every run opens with a membership change made while another silo is paused or killed (both
+    /// among any three consecutive seeds), and
     /// durations stay within their ranges.
     /// </summary>
     [Theory]
@@ -33,11 +34,12 @@ public sealed class ScheduleTests
         Assert.Equal(Enum.GetValues<ProcessFaultKind>().OrderBy(k => k), faults.Select(f => f.Kind).Distinct().OrderBy(k => k));
         Assert.Equal(Enum.GetValues<ReconfigureVariant>().OrderBy(v => v),
             faults.Where(f => f.Kind == ProcessFaultKind.Reconfigure).Select(f => f.Variant).Distinct().OrderBy(v => v));
+        Assert.Equal([BystanderFault.Pause, BystanderFault.Kill], schedules.Select(s => s.Faults[0].Bystander).Distinct().Order());
         foreach (var schedule in schedules)
         {
             Assert.True(schedule.Faults.Count >= ProcessFaultSchedule.Opening, schedule.ToString());
             Assert.Equal(ProcessFaultKind.Reconfigure, schedule.Faults[0].Kind);
-            Assert.True(schedule.Faults[0].PauseDuringChange, schedule.ToString());
+            Assert.NotEqual(BystanderFault.None, schedule.Faults[0].Bystander);
         }
         foreach (var fault in faults)
         {
@@ -53,8 +55,8 @@ public sealed class ScheduleTests
             Assert.InRange(fault.Duration.TotalSeconds, min, max);
             Assert.InRange(fault.Gap.TotalSeconds, ProcessFaultSchedule.GapSeconds.Min, ProcessFaultSchedule.GapSeconds.Max);
             if (fault.Kind == ProcessFaultKind.Mix) Assert.InRange(fault.Second.TotalSeconds, ProcessFaultSchedule.PauseSeconds.Min, Math.Max(ProcessFaultSchedule.PauseSeconds.Min, fault.Duration.TotalSeconds));
-            if (fault.Kind == ProcessFaultKind.Reconfigure && fault.PauseDuringChange) Assert.InRange(fault.Second.TotalSeconds, ProcessFaultSchedule.ChangePauseSeconds.Min, ProcessFaultSchedule.ChangePauseSeconds.Max);
-            Assert.False(fault.Kind != ProcessFaultKind.Reconfigure && fault.PauseDuringChange, $"{fault} pauses during a change it does not make");
+            if (fault.Kind == ProcessFaultKind.Reconfigure && fault.Bystander != BystanderFault.None) Assert.InRange(fault.Second.TotalSeconds, ProcessFaultSchedule.BystanderSeconds.Min, ProcessFaultSchedule.BystanderSeconds.Max);
+            Assert.False(fault.Kind != ProcessFaultKind.Reconfigure && fault.Bystander != BystanderFault.None, $"{fault} hits a bystander of a change it does not make");
         }
     }
 
@@ -66,7 +68,7 @@ public sealed class ScheduleTests
         var later = Enumerable.Range(1, 20).SelectMany(seed => ProcessFaultSchedule.Generate(seed, TimeSpan.FromSeconds(120)).Faults.Skip(ProcessFaultSchedule.Opening)).ToList();
         Assert.Contains(later, f => f.Kind == ProcessFaultKind.WipeRestart);
         Assert.Equal(Enum.GetValues<ReconfigureVariant>().Length, later.Where(f => f.Kind == ProcessFaultKind.Reconfigure).Select(f => f.Variant).Distinct().Count());
-        Assert.Contains(later, f => f.Kind == ProcessFaultKind.Reconfigure && !f.PauseDuringChange);
+        Assert.Equal(Enum.GetValues<BystanderFault>().Length, later.Where(f => f.Kind == ProcessFaultKind.Reconfigure).Select(f => f.Bystander).Distinct().Count());
     }
 
     /// <summary>The state probe sees this process running and a process id that does not exist as gone.</summary>

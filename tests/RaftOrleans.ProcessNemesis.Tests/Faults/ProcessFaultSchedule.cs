@@ -20,8 +20,8 @@ public sealed class ProcessFaultSchedule
     /// <summary>How long a <see cref="ProcessFaultKind.Reconfigure"/> fault's group runs in the changed configuration before it is changed back.</summary>
     public static readonly (double Min, double Max) HoldSeconds = (1, 5);
 
-    /// <summary>How long a silo not involved in a membership change is SIGSTOPped while it is made.</summary>
-    public static readonly (double Min, double Max) ChangePauseSeconds = (1, 5);
+    /// <summary>How long a silo not involved in a membership change is paused or down while it is made.</summary>
+    public static readonly (double Min, double Max) BystanderSeconds = (1, 5);
 
     /// <summary>How long a wiped replica, back on a blank disk, is watched being ignored before it is healed.</summary>
     public static readonly (double Min, double Max) WatchSeconds = (2, 5);
@@ -58,7 +58,7 @@ public sealed class ProcessFaultSchedule
     /// and at least the <see cref="Opening"/>. The opening is chosen by the seed so that every run changes its
     /// membership and any three consecutive seeds (the default runs) cover every kind and every
     /// <see cref="ReconfigureVariant"/>: the first fault is a <see cref="ProcessFaultKind.Reconfigure"/> of variant
-    /// (seed - 1) mod 3, made while another silo is paused; the second and third take two consecutive kinds of the
+    /// (seed - 1) mod 3, made while another silo is paused (odd seeds) or killed and restarted (even seeds); the second and third take two consecutive kinds of the
     /// others, starting at 2 (seed - 1). Later faults draw their kind (and variant) at random.
     /// </summary>
     public static ProcessFaultSchedule Generate(int seed, TimeSpan duration)
@@ -80,7 +80,7 @@ public sealed class ProcessFaultSchedule
             };
             var mixPausesLeader = random.Next(2) == 0;
             var variant = faults.Count == 0 ? variants[(int)(cycle % (uint)variants.Length)] : variants[random.Next(variants.Length)];
-            var pauseDuringChange = faults.Count == 0 || random.Next(2) == 0;
+            var bystander = faults.Count == 0 ? (cycle % 2 == 0 ? BystanderFault.Pause : BystanderFault.Kill) : (BystanderFault)random.Next(3);
             var length = kind switch
             {
                 ProcessFaultKind.KillRestart => Draw(random, DownSeconds),
@@ -93,12 +93,12 @@ public sealed class ProcessFaultSchedule
             var second = kind switch
             {
                 ProcessFaultKind.Mix => TimeSpan.FromSeconds(Math.Max(PauseSeconds.Min, length.TotalSeconds * random.NextDouble())),
-                ProcessFaultKind.Reconfigure when pauseDuringChange => Draw(random, ChangePauseSeconds),
+                ProcessFaultKind.Reconfigure when bystander != BystanderFault.None => Draw(random, BystanderSeconds),
                 _ => TimeSpan.Zero,
             };
             var gap = Draw(random, GapSeconds);
             faults.Add(new ProcessFault(number, kind, length, second, gap, random.Next(1_000_000), mixPausesLeader,
-                kind == ProcessFaultKind.Reconfigure ? variant : ReconfigureVariant.RemoveFollower, kind == ProcessFaultKind.Reconfigure && pauseDuringChange));
+                kind == ProcessFaultKind.Reconfigure ? variant : ReconfigureVariant.RemoveFollower, kind == ProcessFaultKind.Reconfigure ? bystander : BystanderFault.None));
             planned += length + gap + kind switch
             {
                 ProcessFaultKind.Reconfigure => ReconfigureCost,

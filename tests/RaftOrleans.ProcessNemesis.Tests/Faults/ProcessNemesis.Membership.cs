@@ -8,8 +8,9 @@ namespace RaftOrleans.ProcessNemesis.Tests.Faults;
 /// The membership faults (issue #13): <see cref="ProcessFaultKind.Reconfigure"/> and
 /// <see cref="ProcessFaultKind.WipeRestart"/>. Each starts from the healthy configuration (the three
 /// original replicas as voters, every silo up) and ends by driving back to it, so the other faults
-/// always find the group they expect. A membership fault never overlaps a kill or a wipe of another
-/// member: a majority of disks lost is outside the fault model (docs/disk-loss.md). Changes that time
+/// always find the group they expect. A reconfiguration may be made while one other silo is paused or
+/// killed (one silo down at a time, as in the other faults); a wipe is made only while every other
+/// member is up, since a majority of disks lost is outside the fault model (docs/disk-loss.md). Changes that time
 /// out under faults are retried (<see cref="MembershipDriver"/>) until <see cref="ChangeTimeout"/>;
 /// a change that is not made by then is logged, and the run's final heal must still succeed.
 /// </summary>
@@ -42,14 +43,14 @@ public sealed partial class ProcessNemesis
             _ => Spare,
         };
         var changed = fault.Variant == ReconfigureVariant.GrowSpare ? initial.Append(subject.Index).ToList() : initial.Where(i => i != subject.Index).ToList();
-        // The concurrent pause hits a silo the change does not name (the leader may be it, unless it is the one
-        // removed): the change then commits, or is overwritten, while that silo is frozen.
-        var pause = Task.CompletedTask;
-        if (fault.PauseDuringChange)
+        // The concurrent fault hits a silo the change does not name (the leader may be it, unless it is the one
+        // removed): the change then commits, or is overwritten by a new leader, while that silo is frozen or down.
+        var bystander = fault.Bystander switch
         {
-            var bystander = Pick(random, except: subject);
-            pause = PauseAsync(bystander, fault.Second);
-        }
+            BystanderFault.Pause => PauseAsync(Pick(random, except: subject), fault.Second),
+            BystanderFault.Kill => KillRestartAsync(Pick(random, except: subject), fault.Second),
+            _ => Task.CompletedTask,
+        };
         var what = fault.Variant switch
         {
             ReconfigureVariant.RemoveFollower => $"remove follower {subject.Name}",
@@ -62,16 +63,16 @@ public sealed partial class ProcessNemesis
             await Task.Delay(fault.Duration);
         }
         await Membership.ReachAsync(initial, ChangeTimeout, fault.Variant == ReconfigureVariant.GrowSpare ? $"shrink back: remove {subject.Name}" : $"re-add {subject.Name} as learner and promote it");
-        await pause;
+        await bystander;
     }
 
     private async Task WipeRestartAsync(ProcessFault fault, Random random)
     {
         if (!await ReadyForMembershipAsync(fault)) return;
-        var status = await cluster.TryStatusAsync();
-        if (ProcessNemesisCluster.NewestLeader(status) is not { } leader)
+        var before = await cluster.TryStatusAsync();
+        if (ProcessNemesisCluster.NewestLeader(before) is not { } leader)
         {
-            log.Write($"  no leader reported ({ProcessNemesisCluster.Describe(status)}); wipe skipped");
+            log.Write($"  no leader reported ({ProcessNemesisCluster.Describe(before)}); wipe skipped");
             return;
         }
         var victim = Pick(random, except: cluster.SiloOf(leader.Replica));
@@ -87,8 +88,11 @@ public sealed partial class ProcessNemesis
         var others = ProcessNemesisCluster.InitialVoters.Where(i => i != victim.Index).ToList();
         if (await Membership.ReachAsync(others, ChangeTimeout, $"remove the wiped replica {victim.Index}") is not null) return;
         if (await Membership.ReachAsync(ProcessNemesisCluster.InitialVoters, ChangeTimeout, $"add {victim.Name} back as learner and promote it") is not null) return;
-        var after = ProcessNemesisCluster.NewestLeader(await cluster.TryStatusAsync())?.Members.FirstOrDefault(m => m.Replica == victim.Index);
-        log.Write($"  {victim.Name} is a voter again, incarnation {after?.Incarnation.ToString("x") ?? "unknown"} (was {recorded:x})");
+        var afterwards = await cluster.TryStatusAsync();
+        var after = ProcessNemesisCluster.NewestLeader(afterwards)?.Members.FirstOrDefault(m => m.Replica == victim.Index);
+        var replica = afterwards?.Replicas.FirstOrDefault(r => r.Replica == victim.Index);
+        log.Write($"  {victim.Name} is a voter again, incarnation {after?.Incarnation.ToString("x") ?? "unknown"} (was {recorded:x}), leader's match {after?.Match}; "
+            + $"its replica: commit {replica?.Commit}, first index {replica?.FirstIndex}, snapshots installed {replica?.SnapshotsInstalled}");
         if (after is not null && after.Incarnation == recorded)
         {
             Error($"{victim.Name} came back on a blank disk yet the configuration records its old incarnation {recorded:x}: the wipe was not seen");
