@@ -10,8 +10,9 @@ namespace RaftOrleans.ProcessNemesis.Tests.Faults;
 /// operator would under faults. It is state-driven rather than a fixed script: every round it reads the
 /// configuration in force at the newest leader and takes the next step from there, so a step whose answer
 /// was lost, a change a deposed leader never committed, or a gateway's late retry of an earlier step
-/// (which can undo a later one) is simply taken again. Every answer is recorded; a step answered Ok counts
-/// as one membership change.
+/// (which can undo a later one) is simply taken again. Every answer is recorded. Changes are counted as the
+/// leader's committed configuration index moving on between the driver's reads, not by Ok answers: a change
+/// whose answer was lost (the client gave up while it committed) still counts, a refused one does not.
 /// </summary>
 public sealed class MembershipDriver(ProcessNemesisCluster cluster, ProcessFaultLog log)
 {
@@ -19,10 +20,16 @@ public sealed class MembershipDriver(ProcessNemesisCluster cluster, ProcessFault
     private static readonly TimeSpan CallDeadline = ProcessNemesisCluster.ClientResponseTimeout + TimeSpan.FromSeconds(1);
 
     private int _changes;
+    private int _answered;
     private int _refused;
+    private long _configurationIndex = -1;
 
-    /// <summary>Steps answered Ok (each one a committed change: a learner added, promoted, or a member removed).</summary>
+    /// <summary>Committed configuration changes seen (a learner added, promoted, or a member removed): the
+    /// committed configuration's index moved on that many times while the driver watched.</summary>
     public int Changes => Volatile.Read(ref _changes);
+
+    /// <summary>Steps answered Ok.</summary>
+    public int Answered => Volatile.Read(ref _answered);
 
     /// <summary>Steps answered anything else or not answered in time (then retried).</summary>
     public int Refused => Volatile.Read(ref _refused);
@@ -52,6 +59,7 @@ public sealed class MembershipDriver(ProcessNemesisCluster cluster, ProcessFault
                 await Task.Delay(250);
                 continue;
             }
+            Observe(leader);
             var members = leader.Members;
             if (members.All(m => m.IsVoter) && members.Select(m => m.Replica).ToHashSet().SetEquals(target) && target.Contains(leader.Replica))
             {
@@ -72,7 +80,7 @@ public sealed class MembershipDriver(ProcessNemesisCluster cluster, ProcessFault
                 var response = await call(store).WaitAsync(CallDeadline);
                 if (response.IsOk)
                 {
-                    Interlocked.Increment(ref _changes);
+                    Interlocked.Increment(ref _answered);
                     log.Write($"  {what}: ok at index {response.Revision} ({response.Message})");
                     continue;
                 }
@@ -91,6 +99,13 @@ public sealed class MembershipDriver(ProcessNemesisCluster cluster, ProcessFault
         }
         log.Write($"  {why}: NOT reached within {timeout.TotalSeconds:0}s; last seen: {last}");
         return $"{why}: the configuration did not reach voters [{string.Join(',', target.Order())}] within {timeout.TotalSeconds:0} s; last seen: {last}";
+    }
+
+    /// <summary>Counts a committed configuration newer than the last one seen (the first one seen is the start).</summary>
+    private void Observe(ReplicaStatus leader)
+    {
+        if (_configurationIndex >= 0 && leader.ConfigurationIndex > _configurationIndex) Interlocked.Increment(ref _changes);
+        if (leader.ConfigurationIndex > _configurationIndex) _configurationIndex = leader.ConfigurationIndex;
     }
 
     /// <summary>

@@ -61,7 +61,7 @@ public static class ProcessNemesisRun
             if (await nemesis.HealMembershipAsync(HealTimeout) is { } unhealed) failures.Add(unhealed);
             changes = nemesis.Membership.Changes;
             wipes = nemesis.Wipes;
-            log.Write($"membership: {changes} changes made, {nemesis.Membership.Refused} attempts refused or unanswered and retried, {wipes} data directories wiped");
+            log.Write($"membership: {changes} committed changes seen, {nemesis.Membership.Answered} steps answered ok, {nemesis.Membership.Refused} refused or unanswered and retried, {wipes} data directories wiped");
             if (changes == 0) failures.Add("no membership change was made in the run: it did not exercise what it is for");
             await workload.StopAsync(ClientDeadline + TimeSpan.FromSeconds(2));
             log.Write($"workload stopped: {stats.Invoked} operations");
