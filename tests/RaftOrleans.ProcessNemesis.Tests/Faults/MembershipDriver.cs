@@ -61,23 +61,29 @@ public sealed class MembershipDriver(ProcessNemesisCluster cluster, ProcessFault
             }
             Observe(leader);
             var members = leader.Members;
-            if (members.All(m => m.IsVoter) && members.Select(m => m.Replica).ToHashSet().SetEquals(target) && target.Contains(leader.Replica))
+            if (IsReached(leader, target))
             {
                 log.Write($"  {why}: reached in {clock.Elapsed.TotalSeconds:0.0}s: {last}");
                 return null;
             }
-            var (what, call) = NextStep(members, target);
-            if (call is null)
+            if (NextStep(members, target) is not { } step)
             {
                 // The configuration is the target but its leader is being removed: the hand-over is under way.
                 await Task.Delay(250);
                 continue;
             }
+            var what = step.ToString();
+            var silo = cluster.SiloOf(step.Replica).Name;
             var store = cluster.Clients.Next();
             string outcome;
             try
             {
-                var response = await call(store).WaitAsync(CallDeadline);
+                var response = await (step.Kind switch
+                {
+                    MembershipChangeKind.Remove => store.RemoveMemberAsync(step.Replica),
+                    MembershipChangeKind.AddLearner => store.AddMemberAsync(silo, learner: true),
+                    _ => store.PromoteMemberAsync(step.Replica),
+                }).WaitAsync(CallDeadline);
                 if (response.IsOk)
                 {
                     Interlocked.Increment(ref _answered);
@@ -109,17 +115,36 @@ public sealed class MembershipDriver(ProcessNemesisCluster cluster, ProcessFault
     }
 
     /// <summary>
-    /// The next single-server step from <paramref name="members"/> towards <paramref name="target"/>:
-    /// removals first (a replica re-added under the same id must leave first), then adds, then promotions.
+    /// True when <paramref name="leader"/> (the newest leader) holds a committed configuration of exactly
+    /// <paramref name="target"/> as voters, no learners, and is itself one of them: a leader that removed
+    /// itself has handed over.
     /// </summary>
-    private (string What, Func<RaftKeyValueStore, Task<KvResponse>>? Call) NextStep(IReadOnlyList<MemberInfo> members, HashSet<int> target)
+    public static bool IsReached(ReplicaStatus leader, IReadOnlySet<int> target)
+        => leader.ConfigurationCommitted && leader.Members.All(m => m.IsVoter)
+            && leader.Members.Select(m => m.Replica).ToHashSet().SetEquals(target) && target.Contains(leader.Replica);
+
+    /// <summary>
+    /// The next single-server step from <paramref name="members"/> towards <paramref name="target"/>, or
+    /// null when the members are the target already: removals first (a replica re-added under the same id,
+    /// a wiped one, must leave first), then adds as learners, then promotions.
+    /// </summary>
+    public static MembershipStep? NextStep(IReadOnlyList<MemberInfo> members, IReadOnlySet<int> target)
     {
-        if (members.FirstOrDefault(m => !target.Contains(m.Replica)) is { } extra)
-            return ($"remove {extra.Replica}", store => store.RemoveMemberAsync(extra.Replica));
-        if (target.FirstOrDefault(id => members.All(m => m.Replica != id)) is var missing and > 0)
-            return ($"add {cluster.SiloOf(missing).Name} as learner", store => store.AddMemberAsync(cluster.SiloOf(missing).Name, learner: true));
-        if (members.FirstOrDefault(m => !m.IsVoter) is { } learner)
-            return ($"promote {learner.Replica}", store => store.PromoteMemberAsync(learner.Replica));
-        return ("", null);
+        if (members.FirstOrDefault(m => !target.Contains(m.Replica)) is { } extra) return new(MembershipChangeKind.Remove, extra.Replica);
+        if (target.Order().FirstOrDefault(id => members.All(m => m.Replica != id)) is var missing and > 0) return new(MembershipChangeKind.AddLearner, missing);
+        if (members.FirstOrDefault(m => !m.IsVoter) is { } learner) return new(MembershipChangeKind.Promote, learner.Replica);
+        return null;
     }
+}
+
+/// <summary>One single-server membership step the <see cref="MembershipDriver"/> takes.</summary>
+public readonly record struct MembershipStep(MembershipChangeKind Kind, int Replica)
+{
+    /// <inheritdoc />
+    public override string ToString() => Kind switch
+    {
+        MembershipChangeKind.Remove => $"remove {Replica}",
+        MembershipChangeKind.AddLearner => $"add silo{Replica} as learner",
+        _ => $"promote {Replica}",
+    };
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RaftOrleans.EndToEnd.Tests.Infrastructure;
+using RaftOrleans.Grains;
 using RaftOrleans.Testing.Workload.Processes;
 
 namespace RaftOrleans.ProcessNemesis.Tests.Faults;
@@ -130,22 +131,32 @@ public sealed partial class ProcessNemesis
         {
             var status = await cluster.TryStatusAsync();
             polls++;
-            var blank = status?.Replicas.FirstOrDefault(r => r.Replica == victim.Index && r.Error is null);
-            if (blank is { Commit: > 0 } || blank?.Role == "Leader")
+            if (BlankReplicaCounted(status, victim.Index, recorded) is { } counted)
             {
-                Error($"the blank replica {victim.Index} was counted before its removal: {ProcessNemesisCluster.Describe(status)}");
-                return;
-            }
-            var leader = ProcessNemesisCluster.NewestLeader(status);
-            if (leader?.Members.FirstOrDefault(m => m.Replica == victim.Index) is { } member && member.Incarnation != recorded)
-            {
-                Error($"the leader {leader.Replica} records incarnation {member.Incarnation:x} for replica {victim.Index} before its removal (was {recorded:x}): the blank replica was accepted under its old name");
+                Error(counted);
                 return;
             }
             // Poll interval of the observation.
             await Task.Delay(300);
         }
         log.Write($"  blank replica {victim.Index} ignored for {window.TotalSeconds:0.0}s ({polls} status reads: commit 0, old incarnation recorded)");
+    }
+
+    /// <summary>
+    /// What in <paramref name="status"/> shows a replica back on a blank disk being counted before its
+    /// removal, or null: it has committed something (a leader sent it entries it accepted, or counted its
+    /// acknowledgement), it leads, or the leader records an incarnation for it other than
+    /// <paramref name="recorded"/> (the one before the wipe).
+    /// </summary>
+    public static string? BlankReplicaCounted(GroupStatus? status, int replica, long recorded)
+    {
+        var blank = status?.Replicas.FirstOrDefault(r => r.Replica == replica && r.Error is null);
+        if (blank is { Commit: > 0 } || blank?.Role == "Leader")
+            return $"the blank replica {replica} was counted before its removal: {ProcessNemesisCluster.Describe(status)}";
+        var leader = ProcessNemesisCluster.NewestLeader(status);
+        if (leader?.Members.FirstOrDefault(m => m.Replica == replica) is { } member && member.Incarnation != recorded)
+            return $"the leader {leader.Replica} records incarnation {member.Incarnation:x} for replica {replica} before its removal (was {recorded:x}): the blank replica was accepted under its old name";
+        return null;
     }
 
     /// <summary>
