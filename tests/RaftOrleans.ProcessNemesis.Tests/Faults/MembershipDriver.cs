@@ -11,8 +11,10 @@ namespace RaftOrleans.ProcessNemesis.Tests.Faults;
 /// configuration in force at the newest leader and takes the next step from there, so a step whose answer
 /// was lost, a change a deposed leader never committed, or a gateway's late retry of an earlier step
 /// (which can undo a later one) is simply taken again. Every answer is recorded. Changes are counted as the
-/// leader's committed configuration index moving on between the driver's reads, not by Ok answers: a change
-/// whose answer was lost (the client gave up while it committed) still counts, a refused one does not.
+/// leader's committed configuration (its voters and learners) differing from the one the driver saw last, not
+/// by Ok answers: a change whose answer was lost (the client gave up while it committed) still counts, a
+/// refused one does not. Not by its index either: a replica that loaded its configuration from a snapshot
+/// reports the snapshot's index for it (the configuration's own index is not kept through compaction).
 /// </summary>
 public sealed class MembershipDriver(ProcessNemesisCluster cluster, ProcessFaultLog log)
 {
@@ -22,10 +24,11 @@ public sealed class MembershipDriver(ProcessNemesisCluster cluster, ProcessFault
     private int _changes;
     private int _answered;
     private int _refused;
-    private long _configurationIndex = -1;
+    private string? _configuration;
 
     /// <summary>Committed configuration changes seen (a learner added, promoted, or a member removed): the
-    /// committed configuration's index moved on that many times while the driver watched.</summary>
+    /// leader's committed configuration differed from the previous one seen that many times. Two changes
+    /// committed between two reads count as one, so this is a lower bound.</summary>
     public int Changes => Volatile.Read(ref _changes);
 
     /// <summary>Steps answered Ok.</summary>
@@ -107,11 +110,12 @@ public sealed class MembershipDriver(ProcessNemesisCluster cluster, ProcessFault
         return $"{why}: the configuration did not reach voters [{string.Join(',', target.Order())}] within {timeout.TotalSeconds:0} s; last seen: {last}";
     }
 
-    /// <summary>Counts a committed configuration newer than the last one seen (the first one seen is the start).</summary>
+    /// <summary>Counts a committed configuration other than the last one seen (the first one seen is the start).</summary>
     private void Observe(ReplicaStatus leader)
     {
-        if (_configurationIndex >= 0 && leader.ConfigurationIndex > _configurationIndex) Interlocked.Increment(ref _changes);
-        if (leader.ConfigurationIndex > _configurationIndex) _configurationIndex = leader.ConfigurationIndex;
+        var configuration = ProcessNemesisCluster.DescribeMembers(leader.Members);
+        if (_configuration is not null && configuration != _configuration) Interlocked.Increment(ref _changes);
+        _configuration = configuration;
     }
 
     /// <summary>
