@@ -7,11 +7,13 @@ using RaftOrleans.Testing.Workload.Processes;
 namespace RaftOrleans.ProcessNemesis.Tests;
 
 /// <summary>
-/// Three real <c>raftkv-silo run</c> processes on free loopback ports and a fresh data directory,
-/// each with the storage-stall test hook pointed at its own control file and the silo's own
-/// (stall-tolerant) membership defaults, and one .NET client per gateway. It remembers the process id each silo was started with, so a silo that died on its own
-/// (a death declaration, a crash) is told apart from one the nemesis killed. Dispose kills every
-/// process and deletes the directory.
+/// Three real <c>raftkv-silo run</c> processes (the group's configured replicas) and optionally spare
+/// silos (<c>silo4</c>, ...: they run, host no member until one is added) on free loopback ports and a
+/// fresh data directory, each with the storage-stall test hook pointed at its own control file and the
+/// silo's own (stall-tolerant) membership defaults, and one .NET client per gateway. It remembers the
+/// process id each silo was started with, so a silo that died on its own (a death declaration, a
+/// crash) is told apart from one the nemesis killed. Dispose kills every process and deletes the
+/// directory.
 /// </summary>
 public sealed class ProcessNemesisCluster : IAsyncDisposable
 {
@@ -34,8 +36,17 @@ public sealed class ProcessNemesisCluster : IAsyncDisposable
     /// <summary>The shared data directory.</summary>
     public string DataDirectory { get; }
 
-    /// <summary>The silos, index 0 = silo1.</summary>
+    /// <summary>The silos, index 0 = silo1; the spares follow the three configured replicas.</summary>
     public IReadOnlyList<SiloProcess> Silos { get; }
+
+    /// <summary>The replicas the group starts with (1..3): the voters a healed run must end with.</summary>
+    public static IReadOnlyList<int> InitialVoters { get; } = [1, 2, 3];
+
+    /// <summary>The silo that hosts replica <paramref name="replica"/> (replica i lives on silo{i}).</summary>
+    public SiloProcess SiloOf(int replica) => Silos.Single(s => s.Index == replica);
+
+    /// <summary>The silo's own data directory (its Raft SQLite files): what a replaced disk loses.</summary>
+    public string SiloDataDirectory(SiloProcess silo) => Path.Combine(DataDirectory, silo.Name);
 
     /// <summary>One client per gateway, in silo order.</summary>
     public GatewayClients Clients { get; private set; } = null!;
@@ -43,14 +54,15 @@ public sealed class ProcessNemesisCluster : IAsyncDisposable
     /// <summary>The storage-stall control file of <paramref name="silo"/>: while it exists, that silo's storage writes wait.</summary>
     public string StallFile(SiloProcess silo) => Path.Combine(DataDirectory, $"{silo.Name}.stall");
 
-    /// <summary>Starts three silos, connects the clients and waits until a write is acknowledged.</summary>
-    public static async Task<ProcessNemesisCluster> StartAsync()
+    /// <summary>Starts three silos and <paramref name="spares"/> spare silos, connects the clients and waits until a write is acknowledged.</summary>
+    public static async Task<ProcessNemesisCluster> StartAsync(int spares = 0)
     {
         var data = Path.Combine(Path.GetTempPath(), $"raftkv-pnemesis-{Guid.NewGuid():N}");
         Directory.CreateDirectory(data);
-        var ports = FreePorts.Take(6);
-        var silos = Enumerable.Range(1, 3)
-            .Select(i => new SiloProcess(i, ports[i - 1], ports[3 + i - 1], data,
+        var count = InitialVoters.Count + spares;
+        var ports = FreePorts.Take(2 * count);
+        var silos = Enumerable.Range(1, count)
+            .Select(i => new SiloProcess(i, ports[i - 1], ports[count + i - 1], data,
                 [$"--Faults:StorageStallFile={Path.Combine(data, $"silo{i}.stall")}"]))
             .ToList();
         var cluster = new ProcessNemesisCluster(data, silos);
@@ -81,6 +93,14 @@ public sealed class ProcessNemesisCluster : IAsyncDisposable
     {
         silo.Kill();
         _expectedPid.Remove(silo.Index);
+    }
+
+    /// <summary>Deletes the data directory of <paramref name="silo"/>, which must be down: its disk was replaced.
+    /// The shared cluster file and the stall control files stay (they are not the silo's disk).</summary>
+    public void Wipe(SiloProcess silo)
+    {
+        if (silo.IsRunning) throw new InvalidOperationException($"{silo.Name} must be down before its data directory is wiped");
+        Directory.Delete(SiloDataDirectory(silo), recursive: true);
     }
 
     /// <summary>
@@ -114,8 +134,16 @@ public sealed class ProcessNemesisCluster : IAsyncDisposable
 
     /// <summary>The replica index of the newest term's leader in <paramref name="status"/>, or null. A replica
     /// stuck in a storage stall may still call itself leader of an older term.</summary>
-    public static int? LeaderOf(GroupStatus? status)
-        => status?.Replicas.Where(r => r.Role == "Leader" && r.Error is null).OrderByDescending(r => r.Term).Select(r => (int?)r.Replica).FirstOrDefault();
+    public static int? LeaderOf(GroupStatus? status) => NewestLeader(status)?.Replica;
+
+    /// <summary>The status of the newest term's leader in <paramref name="status"/>, or null: its
+    /// <see cref="ReplicaStatus.Members"/> is the configuration in force at the leader.</summary>
+    public static ReplicaStatus? NewestLeader(GroupStatus? status)
+        => status?.Replicas.Where(r => r.Role == "Leader" && r.Error is null).OrderByDescending(r => r.Term).FirstOrDefault();
+
+    /// <summary>A configuration as text: <c>voters [1,2,3] learners [4]</c>.</summary>
+    public static string DescribeMembers(IReadOnlyList<MemberInfo> members)
+        => $"voters [{string.Join(',', members.Where(m => m.IsVoter).Select(m => m.Replica).Order())}] learners [{string.Join(',', members.Where(m => !m.IsVoter).Select(m => m.Replica).Order())}]";
 
     /// <summary>One line per replica: role, term, commit, applied, last index.</summary>
     public static string Describe(GroupStatus? status)
@@ -123,9 +151,11 @@ public sealed class ProcessNemesisCluster : IAsyncDisposable
             : string.Join("; ", status.Replicas.OrderBy(r => r.Replica).Select(r => $"{r.Silo}:{r.Role} t{r.Term} c{r.Commit} a{r.Applied} l{r.LastIndex} leader {r.Leader}{(r.Error is null ? "" : " error " + r.Error)}"));
 
     /// <summary>
-    /// Waits until every replica answers, exactly one leads, all share its term and leader, and every
-    /// replica has applied the leader's commit index and holds its last index, twice in a row. Returns
-    /// null when converged, else what was last seen.
+    /// Waits until exactly one replica leads with its configuration committed, every member of that
+    /// configuration (as the leader records it, not assumed 1..3) answers, shares its term and leader,
+    /// has applied the leader's commit index and holds its last index, twice in a row. Replicas the
+    /// status lists that are not members (a gateway whose view lags a removal) are not counted.
+    /// Returns null when converged, else what was last seen.
     /// </summary>
     public async Task<string?> WaitConvergedAsync(TimeSpan timeout)
     {
@@ -135,10 +165,11 @@ public sealed class ProcessNemesisCluster : IAsyncDisposable
         while (clock.Elapsed < timeout)
         {
             var status = await TryStatusAsync();
-            last = Describe(status);
-            var replicas = status?.Replicas ?? [];
-            var leaders = replicas.Where(r => r.Role == "Leader").ToList();
-            var settled = replicas.Count == Silos.Count && replicas.All(r => r.Error is null) && leaders.Count == 1
+            var leaders = (status?.Replicas ?? []).Where(r => r.Role == "Leader").ToList();
+            var members = leaders.Count == 1 && leaders[0].ConfigurationCommitted ? leaders[0].Members.Select(m => m.Replica).ToHashSet() : [];
+            var replicas = (status?.Replicas ?? []).Where(r => members.Contains(r.Replica)).ToList();
+            last = $"{Describe(status)}; leader's configuration {(leaders.Count == 1 ? $"{DescribeMembers(leaders[0].Members)} (committed: {leaders[0].ConfigurationCommitted})" : "unknown")}";
+            var settled = members.Count > 0 && replicas.Count == members.Count && replicas.All(r => r.Error is null)
                 && replicas.All(r => r.Term == leaders[0].Term && r.Leader == leaders[0].Replica
                     && r.Applied == leaders[0].Commit && r.Commit == leaders[0].Commit && r.LastIndex == leaders[0].LastIndex);
             if (settled && last == previous) return null;

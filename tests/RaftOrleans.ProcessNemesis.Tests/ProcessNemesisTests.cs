@@ -13,8 +13,9 @@ public sealed class ProcessNemesisTests(ITestOutputHelper output)
 {
     /// <summary>
     /// Seeded runs of pauses (random silo and leader, 1-15 s), kill -9 and restart, leader storage
-    /// stalls and mixes, under concurrent clients: every history linearizable, no acknowledged write
-    /// lost, no silo dead on its own. A failure prints the seed, the schedule, what the nemesis did,
+    /// stalls, mixes, membership changes under pauses (a follower or the leader removed and re-added,
+    /// growing onto the spare and back) and wiped data directories, under concurrent clients: every
+    /// history linearizable, no acknowledged write lost, no silo dead on its own, membership changed. A failure prints the seed, the schedule, what the nemesis did,
     /// and every replica's status and silo's output.
     /// </summary>
     [Fact]
@@ -36,6 +37,7 @@ public sealed class ProcessNemesisTests(ITestOutputHelper output)
         }
         output.WriteLine($"campaign: {reports.Count} runs, {reports.Sum(r => r.Operations)} operations, {reports.Sum(r => r.AcknowledgedWrites)} acknowledged writes, "
             + $"{reports.Sum(r => r.Violations)} linearizability violations, {reports.Sum(r => r.LostWrites)} lost writes, {reports.Sum(r => r.SiloDeaths)} silo deaths, "
+            + $"{reports.Sum(r => r.MembershipChanges)} membership changes, {reports.Sum(r => r.Wipes)} wipes, "
             + $"{reports.Count(r => r.Failures.Count > 0)} failed runs");
         var failed = reports.Where(r => r.Failures.Count > 0).ToList();
         Assert.True(failed.Count == 0, string.Join("\n\n", failed.Select(r => $"{r.Summary}\n  {string.Join("\n  ", r.Failures)}\n{r.Schedule}what the nemesis did:\n{r.Log}cluster at the end:\n{r.Cluster}")));

@@ -5,14 +5,18 @@ namespace RaftOrleans.ProcessNemesis.Tests.Faults;
 
 /// <summary>
 /// Runs a <see cref="ProcessFaultSchedule"/> against a <see cref="ProcessNemesisCluster"/>: pauses
-/// (SIGSTOP/SIGCONT), kills and restarts, storage stalls on the leader, and mixes. After every
+/// (SIGSTOP/SIGCONT), kills and restarts, storage stalls on the leader, mixes, and membership faults
+/// (reconfigurations and wiped disks, in ProcessNemesis.Membership.cs). After every
 /// SIGCONT it checks that the paused silo is the same process and running, and after every fault's
 /// quiet gap that no silo died on its own. Durations are the faults themselves: the waits here
 /// are how long a fault lasts, not synchronisation.
 /// </summary>
-public sealed class ProcessNemesis(ProcessNemesisCluster cluster, ProcessFaultSchedule schedule, ProcessFaultLog log)
+public sealed partial class ProcessNemesis(ProcessNemesisCluster cluster, ProcessFaultSchedule schedule, ProcessFaultLog log)
 {
     private readonly List<string> _errors = [];
+
+    /// <summary>Makes the membership changes (and counts them).</summary>
+    public MembershipDriver Membership { get; } = new(cluster, log);
 
     /// <summary>What went wrong: a silo that died or changed process, a signal that failed.</summary>
     public IReadOnlyList<string> Errors
@@ -98,6 +102,12 @@ public sealed class ProcessNemesis(ProcessNemesisCluster cluster, ProcessFaultSc
                     fault.MixPausesLeader ? PauseAsync(leader, fault.Duration) : StallAsync(leader, fault.Duration),
                     PauseAsync(other, fault.Second));
                 break;
+            case ProcessFaultKind.Reconfigure:
+                await ReconfigureAsync(fault, random);
+                break;
+            case ProcessFaultKind.WipeRestart:
+                await WipeRestartAsync(fault, random);
+                break;
         }
     }
 
@@ -160,9 +170,11 @@ public sealed class ProcessNemesis(ProcessNemesisCluster cluster, ProcessFaultSc
         return pick;
     }
 
+    /// <summary>A random silo of the group's members (the spare is a member only inside a Reconfigure fault,
+    /// which runs alone), other than <paramref name="except"/>.</summary>
     private SiloProcess Pick(Random random, SiloProcess? except)
     {
-        var candidates = cluster.Silos.Where(s => s != except).ToList();
+        var candidates = cluster.Silos.Where(s => ProcessNemesisCluster.InitialVoters.Contains(s.Index) && s != except).ToList();
         return candidates[random.Next(candidates.Count)];
     }
 

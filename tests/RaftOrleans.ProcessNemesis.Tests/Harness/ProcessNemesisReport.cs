@@ -27,6 +27,12 @@ public sealed record ProcessNemesisReport
     /// <summary>Silos that died or changed process without the nemesis killing them.</summary>
     public required int SiloDeaths { get; init; }
 
+    /// <summary>Membership changes made (learners added, promoted, members removed), the final heal included.</summary>
+    public required int MembershipChanges { get; init; }
+
+    /// <summary>Data directories wiped (silos restarted on a blank disk under their old name).</summary>
+    public required int Wipes { get; init; }
+
     /// <summary>Outcome counts.</summary>
     public required string Outcomes { get; init; }
 
@@ -44,5 +50,5 @@ public sealed record ProcessNemesisReport
 
     /// <summary>A one-line summary.</summary>
     public string Summary => $"seed {Seed}: {(Failures.Count == 0 ? "ok" : $"FAILED ({Failures.Count})")}, {Operations} ops, {AcknowledgedWrites} acknowledged writes, {Indeterminate} indeterminate, "
-        + $"{Violations} linearizability violations, {LostWrites} lost writes, {SiloDeaths} silo deaths, {Elapsed.TotalSeconds:0} s";
+        + $"{Violations} linearizability violations, {LostWrites} lost writes, {SiloDeaths} silo deaths, {MembershipChanges} membership changes, {Wipes} wipes, {Elapsed.TotalSeconds:0} s";
 }

@@ -8,16 +8,20 @@ using RaftOrleans.Testing.Workload;
 namespace RaftOrleans.ProcessNemesis.Tests.Harness;
 
 /// <summary>
-/// One process-nemesis run: start three silo processes, run the clients while the nemesis runs a
-/// seeded schedule, heal, let the replicas converge, read every key, then check that the history is
-/// linearizable, that no acknowledged write is lost, that no silo died on its own (every silo not
-/// killed by the nemesis is still the process it was started as), and that the store gave no
-/// answer a correct store never gives.
+/// One process-nemesis run: start three silo processes and a spare (silo4), run the clients while the
+/// nemesis runs a seeded schedule, heal (processes, then the configuration: the three original replicas
+/// voters, the spare removed), let the members of the committed configuration converge, read every key,
+/// then check that the history is linearizable, that no acknowledged write is lost, that no silo died on
+/// its own (every silo not killed by the nemesis is still the process it was started as), that the store
+/// gave no answer a correct store never gives, and that the run did change its membership.
 /// </summary>
 public static class ProcessNemesisRun
 {
     /// <summary>How long a client waits for an answer before recording its operation indeterminate.</summary>
     public static readonly TimeSpan ClientDeadline = ProcessNemesisCluster.ClientResponseTimeout + TimeSpan.FromSeconds(1);
+
+    /// <summary>How long the final heal may take to drive the configuration back to the original voters.</summary>
+    public static readonly TimeSpan HealTimeout = TimeSpan.FromSeconds(90);
 
     /// <summary>Fewer acknowledged writes than this means the run exercised nothing: it fails rather than pass vacuously.</summary>
     public const int MinimumAcknowledgedWrites = 20;
@@ -37,7 +41,10 @@ public static class ProcessNemesisRun
         var violations = 0;
         var lost = 0;
 
-        await using var cluster = await ProcessNemesisCluster.StartAsync();
+        var changes = 0;
+        var wipes = 0;
+
+        await using var cluster = await ProcessNemesisCluster.StartAsync(spares: 1);
         try
         {
             cluster.Clients.StartHealthChecks(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2));
@@ -50,6 +57,12 @@ public static class ProcessNemesisRun
                 await nemesis.RunAsync(stop.Token);
             }
             nemesis.HealAll();
+            // The configuration is healed while the clients still run: the final changes are made under load too.
+            if (await nemesis.HealMembershipAsync(HealTimeout) is { } unhealed) failures.Add(unhealed);
+            changes = nemesis.Membership.Changes;
+            wipes = nemesis.Wipes;
+            log.Write($"membership: {changes} committed changes seen, {nemesis.Membership.Answered} steps answered ok, {nemesis.Membership.Refused} refused or unanswered and retried, {wipes} data directories wiped");
+            if (changes == 0) failures.Add("no membership change was made in the run: it did not exercise what it is for");
             await workload.StopAsync(ClientDeadline + TimeSpan.FromSeconds(2));
             log.Write($"workload stopped: {stats.Invoked} operations");
             failures.AddRange(nemesis.Errors.Select(e => "nemesis: " + e));
@@ -58,6 +71,11 @@ public static class ProcessNemesisRun
             progress($"seed {seed}: what the nemesis did:\n{log}");
             progress($"seed {seed}: converging and checking {recorder.Count} operations ({wall.Elapsed.TotalSeconds:0} s into the run)");
             if (await cluster.WaitConvergedAsync(TimeSpan.FromSeconds(90)) is { } stuck) failures.Add(stuck);
+            else if (ProcessNemesisCluster.NewestLeader(await cluster.TryStatusAsync()) is { } leader
+                && ProcessNemesisCluster.DescribeMembers(leader.Members) != $"voters [{string.Join(',', ProcessNemesisCluster.InitialVoters)}] learners []")
+            {
+                failures.Add($"converged on {ProcessNemesisCluster.DescribeMembers(leader.Members)}, not the healed configuration");
+            }
             var keys = Enumerable.Range(0, settings.Keys).Select(WorkloadClient.KeyName).ToList();
             var finals = await FinalReads.ReadAllAsync(cluster.Clients.Next, recorder, keys, ClientDeadline, failures);
 
@@ -96,6 +114,8 @@ public static class ProcessNemesisRun
             Violations = violations,
             LostWrites = lost,
             SiloDeaths = deaths,
+            MembershipChanges = changes,
+            Wipes = wipes,
             Outcomes = stats.ToString(),
             Schedule = schedule.ToString(),
             Log = log.ToString(),
