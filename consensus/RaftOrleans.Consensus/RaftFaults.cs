@@ -52,6 +52,11 @@ internal sealed class RaftFaults
     /// index has a different term (paper §7: then the whole log must be discarded).</summary>
     public bool KeepConflictingSuffix { get; set; }
 
+    /// <summary>Replace the governing configuration without first keeping a compacted one as the configuration behind
+    /// the log: after compaction, a newer configuration entry, and its truncation, the replica falls back to an older
+    /// configuration than the one in force at its log's start (breaks leader completeness: found at membership seed 771).</summary>
+    public bool ForgetCompactedConfiguration { get; set; }
+
     /// <summary>Accept messages from any incarnation of a voter: a replica restarted on a blank disk votes and
     /// acknowledges under its old identity, and a majority without acknowledged entries can elect a leader
     /// (breaks commit safety after a disk loss).</summary>

@@ -90,6 +90,12 @@ public sealed partial class RaftNode
     /// and who is replicated to.</summary>
     private void SetGoverning(GroupConfiguration? members, long index, long term, bool fromLog)
     {
+        // The driver compacts under the node: if the entry of the configuration about to be replaced is gone from
+        // the log, keep it as the one behind the log first. Otherwise a leader that appends a configuration after
+        // compacting the previous one's entry, and then loses the new entry to truncation, finds no configuration
+        // in its log and falls back to an older one (simulation, membership seed 771: a removed replica's stale
+        // configuration then made two removed replicas a majority).
+        if (!Faults.ForgetCompactedConfiguration) KeepCompactedConfiguration();
         governing = members;
         configIndex = index;
         configTerm = term;

@@ -9,6 +9,12 @@ namespace RaftOrleans.Consensus.Tests.Simulation;
 /// (seeds 1..budget under one configuration). The lowest failing seed is printed (and appended to
 /// <c>RAFT_SIM_SUMMARY_FILE</c>) so it can be replayed with the command in the report.
 /// </summary>
+/// <remarks>
+/// <see cref="RaftFaults.ChangeBeforeTermCommit"/> is not in the list: its one catch (membership seed 649) was the
+/// compacted-configuration bug (<see cref="RaftFaults.ForgetCompactedConfiguration"/>), and once that was fixed no
+/// seed of 6,000 (membership) or 4,000 (membership-wipes) catches it; the rule is held by the feature test
+/// <c>MembershipTests.A_new_leader_changes_nothing_before_it_commits_an_entry_of_its_term</c>.
+/// </remarks>
 [Collection(SimulationCollection.Name)]
 public sealed class FaultInjectionTests(ITestOutputHelper output)
 {
@@ -26,9 +32,9 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     [InlineData(nameof(SimulatedFault.InstallOlderSnapshot), "five-snapshots", 50)]
     [InlineData(nameof(SimulatedFault.IgnoreIncarnations), "three-wipes", 300)]
     [InlineData(nameof(SimulatedFault.MultipleChangesInFlight), "membership", 300)]
-    [InlineData(nameof(SimulatedFault.ChangeBeforeTermCommit), "membership", 1000)]
     [InlineData(nameof(SimulatedFault.LearnersVote), "membership", 300)]
     [InlineData(nameof(SimulatedFault.KeepTruncatedConfiguration), "membership-wipes", 300)]
+    [InlineData(nameof(SimulatedFault.ForgetCompactedConfiguration), "membership", 1000)]
     public void Simulation_catches_the_injected_bug(string fault, string config, int seedBudget)
     {
         SimulationOptions options = SimulationConfigs.Find(config) with { Faults = Enum.Parse<SimulatedFault>(fault) };

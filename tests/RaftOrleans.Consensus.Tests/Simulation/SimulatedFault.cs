@@ -41,6 +41,8 @@ internal enum SimulatedFault
     LearnersVote = 16384,
     /// <summary><see cref="RaftFaults.KeepTruncatedConfiguration"/>.</summary>
     KeepTruncatedConfiguration = 32768,
+    /// <summary><see cref="RaftFaults.ForgetCompactedConfiguration"/>.</summary>
+    ForgetCompactedConfiguration = 65536,
 }
 
 internal static class SimulatedFaultExtensions
@@ -64,5 +66,6 @@ internal static class SimulatedFaultExtensions
         ChangeBeforeTermCommit = fault.HasFlag(SimulatedFault.ChangeBeforeTermCommit),
         LearnersVote = fault.HasFlag(SimulatedFault.LearnersVote),
         KeepTruncatedConfiguration = fault.HasFlag(SimulatedFault.KeepTruncatedConfiguration),
+        ForgetCompactedConfiguration = fault.HasFlag(SimulatedFault.ForgetCompactedConfiguration),
     };
 }
