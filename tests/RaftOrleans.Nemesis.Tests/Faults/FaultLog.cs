@@ -18,6 +18,18 @@ public sealed class FaultLog(Stopwatch clock)
         get { lock (_gate) return new Dictionary<string, int>(_injected, StringComparer.Ordinal); }
     }
 
+    private int _membershipChanges;
+
+    /// <summary>Membership changes the nemesis asked for and saw committed (adds, promotions, removals).</summary>
+    public int MembershipChanges => Volatile.Read(ref _membershipChanges);
+
+    /// <summary>Records a membership change the nemesis saw committed.</summary>
+    public void MembershipChanged(string what)
+    {
+        Interlocked.Increment(ref _membershipChanges);
+        Write("membership: " + what + ": committed");
+    }
+
     /// <summary>Records a line.</summary>
     public void Write(string text)
     {

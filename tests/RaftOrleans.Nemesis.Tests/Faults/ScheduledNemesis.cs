@@ -27,6 +27,7 @@ public sealed partial class ScheduledNemesis
         _schedule = schedule;
         _log = log;
         _clock = clock;
+        _members = [.. Enumerable.Range(1, cluster.ReplicaCount)];
     }
 
     /// <summary>Faults that could not be injected or healed (a harness failure: the run fails).</summary>
@@ -66,7 +67,8 @@ public sealed partial class ScheduledNemesis
     }
 
     /// <summary>Heals everything, whoever caused it: resumes pauses, heals the network, clears storage
-    /// faults, restarts every silo that is down.</summary>
+    /// faults, restarts every silo that is down, then restores the group's first configuration (every
+    /// original replica a voter, a wiped one under its new incarnation, the spare removed).</summary>
     public async Task HealAllAsync()
     {
         _cluster.Hook.ResumeAll();
@@ -76,6 +78,7 @@ public sealed partial class ScheduledNemesis
         await _cluster.RestartAllDownAsync();
         lock (_gate) _doomed.Clear();
         _log.Write(down.Count == 0 ? "healed everything" : $"healed everything; restarted replicas {string.Join(", ", down)}");
+        await RestoreConfigurationAsync(FinalRestoreDeadline);
     }
 
     private async Task RunEventAsync(FaultEvent e, TimeSpan start, CancellationToken stop)
@@ -134,6 +137,9 @@ public sealed partial class ScheduledNemesis
         FaultKind.DelayAndLoss => Task.FromResult<Injected?>(DelayAndLoss(e, random)),
         FaultKind.StorageLatency => StorageLatencyAsync(e, random),
         FaultKind.FailedWrite or FaultKind.CrashAfterWrite => WriteFaultAsync(e, random),
+        FaultKind.Reconfigure => ReconfigureAsync(e, random),
+        FaultKind.Grow => GrowAsync(e),
+        FaultKind.Wipe => WipeAsync(e, random),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.Spec.Kind, "unknown fault kind"),
     };
 
