@@ -30,6 +30,14 @@ public sealed class FaultLog(Stopwatch clock)
         Write("membership: " + what + ": committed");
     }
 
+    private int _membershipAmid;
+
+    /// <summary>Membership faults that took effect while another fault was in effect.</summary>
+    public int MembershipFaultsAmidOthers => Volatile.Read(ref _membershipAmid);
+
+    /// <summary>Counts a membership fault that took effect amid other faults.</summary>
+    public void MembershipAmidOtherFaults() => Interlocked.Increment(ref _membershipAmid);
+
     /// <summary>Records a line.</summary>
     public void Write(string text)
     {

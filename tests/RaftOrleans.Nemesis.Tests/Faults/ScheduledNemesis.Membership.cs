@@ -57,7 +57,7 @@ public sealed partial class ScheduledNemesis
         if (removed)
         {
             lock (_gate) _members.Remove(r);
-            _log.Took(e, $"removed replica {r} ({role}) from the group");
+            TookAmid(e, $"removed replica {r} ({role}) from the group");
             if (e.Spec.Target == FaultTarget.Leader) await CheckSteppedDownAsync(e, r);
         }
         return new Injected(async () =>
@@ -84,7 +84,7 @@ public sealed partial class ScheduledNemesis
             ReleaseMembership();
             return Skip(e, $"the spare's silo {_cluster.SiloName(spare)} is down");
         }
-        if (await RejoinAsync(e, spare)) _log.Took(e, $"added replica {spare} ({_cluster.SiloName(spare)}) as a learner and promoted it");
+        if (await RejoinAsync(e, spare)) TookAmid(e, $"added replica {spare} ({_cluster.SiloName(spare)}) as a learner and promoted it");
         return new Injected(async () =>
         {
             try
@@ -122,7 +122,7 @@ public sealed partial class ScheduledNemesis
         var took = Stopwatch.StartNew();
         await _cluster.WipeReplicaStorageAsync(r);
         lock (_gate) _wiped[r] = recorded.Incarnation;
-        _log.Took(e, $"wiped the storage of replica {r} ({role}) and restarted {_cluster.SiloName(r)} on a blank disk in {took.ElapsedMilliseconds} ms (recorded incarnation {recorded.Incarnation})");
+        TookAmid(e, $"wiped the storage of replica {r} ({role}) and restarted {_cluster.SiloName(r)} on a blank disk in {took.ElapsedMilliseconds} ms (recorded incarnation {recorded.Incarnation})");
         return new Injected(async () =>
         {
             try
@@ -286,6 +286,14 @@ public sealed partial class ScheduledNemesis
         if (!_cluster.IsUp(replica)) return null;
         var status = (await _cluster.ReplicaStatusesAsync([replica], TimeSpan.FromSeconds(2)))[0];
         return status.Error is null ? status : null;
+    }
+
+    /// <summary>Records that membership fault <paramref name="e"/> took effect, with the faults it overlaps.</summary>
+    private void TookAmid(FaultEvent e, string detail)
+    {
+        var others = OthersInEffect(e);
+        _log.Took(e, others.Count == 0 ? detail : $"{detail}; amid {string.Join(", ", others)}");
+        if (others.Count > 0) _log.MembershipAmidOtherFaults();
     }
 
     private bool TryClaimMembership()

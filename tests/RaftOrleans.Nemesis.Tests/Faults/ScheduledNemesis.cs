@@ -18,6 +18,7 @@ public sealed partial class ScheduledNemesis
     private readonly Stopwatch _clock;
     private readonly object _gate = new();
     private readonly HashSet<int> _doomed = [];
+    private readonly Dictionary<int, FaultSpec> _inEffect = [];
     private readonly List<string> _errors = [];
 
     /// <summary>Creates a nemesis; <paramref name="clock"/> is the run's clock (zero = workload start).</summary>
@@ -95,6 +96,7 @@ public sealed partial class ScheduledNemesis
             return;
         }
         if (injected is null) return;
+        lock (_gate) _inEffect[e.Id] = e.Spec;
         if (await DelayUntilAsync(start + e.Duration, stop) && injected.Fired is { } fired)
         {
             var deadline = start + e.Duration + ArmedGrace;
@@ -108,6 +110,17 @@ public sealed partial class ScheduledNemesis
         {
             Error($"#{e.Id} {e.Spec}: could not heal: {ex.GetBaseException().GetType().Name}: {ex.GetBaseException().Message}");
         }
+        finally
+        {
+            lock (_gate) _inEffect.Remove(e.Id);
+        }
+    }
+
+    /// <summary>The other faults in effect now (injected, not yet healed), for the log: membership changes are
+    /// meant to run amid partitions, kills and pauses.</summary>
+    private IReadOnlyList<string> OthersInEffect(FaultEvent e)
+    {
+        lock (_gate) return [.. _inEffect.Where(p => p.Key != e.Id).OrderBy(p => p.Key).Select(p => $"#{p.Key} {p.Value}")];
     }
 
     private async Task<bool> DelayUntilAsync(TimeSpan at, CancellationToken stop)

@@ -95,6 +95,7 @@ public static class NemesisRun
             Outcomes = stats.ToString(),
             Faults = log.Injected,
             MembershipChanges = log.MembershipChanges,
+            MembershipFaultsAmidOthers = log.MembershipFaultsAmidOthers,
             LinearizabilityViolations = verification?.Violations ?? 0,
             UndecidedKeys = verification?.Undecided ?? 0,
             LostWrites = verification?.LostWrites ?? 0,

@@ -27,6 +27,9 @@ public sealed record NemesisRunReport
     /// <summary>Membership changes the nemesis asked for and saw committed.</summary>
     public int MembershipChanges { get; init; }
 
+    /// <summary>Membership faults that took effect while other faults were in effect.</summary>
+    public int MembershipFaultsAmidOthers { get; init; }
+
     /// <summary>Linearizability violations found (keys whose history has no linearization).</summary>
     public required int LinearizabilityViolations { get; init; }
 
