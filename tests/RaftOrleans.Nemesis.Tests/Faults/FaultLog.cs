@@ -32,10 +32,11 @@ public sealed class FaultLog(Stopwatch clock)
 
     private int _membershipAmid;
 
-    /// <summary>Membership faults that took effect while another fault was in effect.</summary>
+    /// <summary>Membership faults that took effect and overlapped another fault in effect at some moment of their life
+    /// (from their first change to the end of their heal).</summary>
     public int MembershipFaultsAmidOthers => Volatile.Read(ref _membershipAmid);
 
-    /// <summary>Counts a membership fault that took effect amid other faults.</summary>
+    /// <summary>Counts a membership fault that overlapped other faults.</summary>
     public void MembershipAmidOtherFaults() => Interlocked.Increment(ref _membershipAmid);
 
     /// <summary>Records a line.</summary>

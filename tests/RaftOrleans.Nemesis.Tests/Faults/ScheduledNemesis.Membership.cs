@@ -35,6 +35,12 @@ public sealed partial class ScheduledNemesis
 
     private bool _membershipBusy;
 
+    /// <summary>For the membership fault under way: every other fault in effect at any moment of its life, from its
+    /// first change to the end of its heal (the point of these faults is to change membership amid others).</summary>
+    private readonly Dictionary<int, SortedSet<string>> _overlaps = [];
+
+    private readonly HashSet<int> _membershipTookEffect = [];
+
     /// <summary>Replicas wiped and not yet re-added (their recorded incarnation is the lost disk's).</summary>
     public IReadOnlyDictionary<int, long> Wiped
     {
@@ -46,11 +52,11 @@ public sealed partial class ScheduledNemesis
 
     private async Task<Injected?> ReconfigureAsync(FaultEvent e, Random random)
     {
-        if (!TryClaimMembership()) return Skip(e, "another membership fault is under way");
+        if (!TryClaimMembership(e)) return Skip(e, "another membership fault is under way");
         var (r, role) = await ResolveAsync(e.Spec.Target, random);
         if (r == 0 || !TryDoom(r))
         {
-            ReleaseMembership();
+            ReleaseMembership(e);
             return Skip(e, $"replica {r} is down or a minority is already down or out");
         }
         var removed = await StepAsync(e, $"remove replica {r}", m => m.All(x => x.Replica != r), () => _cluster.Store.RemoveMemberAsync(r), MembershipStepDeadline);
@@ -69,7 +75,7 @@ public sealed partial class ScheduledNemesis
             finally
             {
                 Undoom(r);
-                ReleaseMembership();
+                ReleaseMembership(e);
             }
         });
     }
@@ -78,10 +84,10 @@ public sealed partial class ScheduledNemesis
     {
         var spare = Spare;
         if (spare == 0) return Skip(e, "the cluster has no spare silo");
-        if (!TryClaimMembership()) return Skip(e, "another membership fault is under way");
+        if (!TryClaimMembership(e)) return Skip(e, "another membership fault is under way");
         if (!_cluster.IsUp(spare))
         {
-            ReleaseMembership();
+            ReleaseMembership(e);
             return Skip(e, $"the spare's silo {_cluster.SiloName(spare)} is down");
         }
         if (await RejoinAsync(e, spare)) TookAmid(e, $"added replica {spare} ({_cluster.SiloName(spare)}) as a learner and promoted it");
@@ -97,26 +103,26 @@ public sealed partial class ScheduledNemesis
             }
             finally
             {
-                ReleaseMembership();
+                ReleaseMembership(e);
             }
         });
     }
 
     private async Task<Injected?> WipeAsync(FaultEvent e, Random random)
     {
-        if (!TryClaimMembership()) return Skip(e, "another membership fault is under way");
+        if (!TryClaimMembership(e)) return Skip(e, "another membership fault is under way");
         var (r, role) = await ResolveAsync(e.Spec.Target, random);
         // A paused replica would hold its silo's graceful stop until the pause heals.
         if (r == 0 || _cluster.Hook.IsPaused(r) || !TryDoom(r))
         {
-            ReleaseMembership();
+            ReleaseMembership(e);
             return Skip(e, $"replica {r} is down or paused, or a minority is already down or out");
         }
         var recorded = (await CommittedMembersAsync())?.FirstOrDefault(m => m.Replica == r);
         if (recorded is not { IsVoter: true, Incarnation: not 0 })
         {
             Undoom(r);
-            ReleaseMembership();
+            ReleaseMembership(e);
             return Skip(e, $"no committed configuration records an incarnation for voter {r} right now");
         }
         var took = Stopwatch.StartNew();
@@ -138,7 +144,7 @@ public sealed partial class ScheduledNemesis
             finally
             {
                 Undoom(r);
-                ReleaseMembership();
+                ReleaseMembership(e);
             }
         });
     }
@@ -288,27 +294,40 @@ public sealed partial class ScheduledNemesis
         return status.Error is null ? status : null;
     }
 
-    /// <summary>Records that membership fault <paramref name="e"/> took effect, with the faults it overlaps.</summary>
+    /// <summary>Records that membership fault <paramref name="e"/> took effect, with the faults in effect then.</summary>
     private void TookAmid(FaultEvent e, string detail)
     {
         var others = OthersInEffect(e);
+        lock (_gate) _membershipTookEffect.Add(e.Id);
         _log.Took(e, others.Count == 0 ? detail : $"{detail}; amid {string.Join(", ", others)}");
-        if (others.Count > 0) _log.MembershipAmidOtherFaults();
     }
 
-    private bool TryClaimMembership()
+    private bool TryClaimMembership(FaultEvent e)
     {
         lock (_gate)
         {
             if (_membershipBusy) return false;
             _membershipBusy = true;
+            _overlaps[e.Id] = [.. _inEffect.Where(p => p.Key != e.Id).Select(p => $"#{p.Key} {p.Value}")];
             return true;
         }
     }
 
-    private void ReleaseMembership()
+    /// <summary>Ends membership fault <paramref name="e"/> (healed or skipped); one that took effect logs and counts
+    /// the other faults it overlapped.</summary>
+    private void ReleaseMembership(FaultEvent e)
     {
-        lock (_gate) _membershipBusy = false;
+        SortedSet<string>? overlapped;
+        bool took;
+        lock (_gate)
+        {
+            _membershipBusy = false;
+            _overlaps.Remove(e.Id, out overlapped);
+            took = _membershipTookEffect.Remove(e.Id);
+        }
+        if (!took || overlapped is null) return;
+        _log.Write(overlapped.Count == 0 ? $"#{e.Id} {e.Spec}: overlapped no other fault" : $"#{e.Id} {e.Spec}: overlapped {string.Join(", ", overlapped)}");
+        if (overlapped.Count > 0) _log.MembershipAmidOtherFaults();
     }
 
     private static string Describe(IReadOnlyList<MemberInfo> members)

@@ -96,7 +96,11 @@ public sealed partial class ScheduledNemesis
             return;
         }
         if (injected is null) return;
-        lock (_gate) _inEffect[e.Id] = e.Spec;
+        lock (_gate)
+        {
+            _inEffect[e.Id] = e.Spec;
+            foreach (var (id, others) in _overlaps) if (id != e.Id) others.Add($"#{e.Id} {e.Spec}");
+        }
         if (await DelayUntilAsync(start + e.Duration, stop) && injected.Fired is { } fired)
         {
             var deadline = start + e.Duration + ArmedGrace;

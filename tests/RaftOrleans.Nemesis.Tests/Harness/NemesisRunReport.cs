@@ -27,7 +27,7 @@ public sealed record NemesisRunReport
     /// <summary>Membership changes the nemesis asked for and saw committed.</summary>
     public int MembershipChanges { get; init; }
 
-    /// <summary>Membership faults that took effect while other faults were in effect.</summary>
+    /// <summary>Membership faults that overlapped other faults (see <see cref="Faults.FaultLog.MembershipFaultsAmidOthers"/>).</summary>
     public int MembershipFaultsAmidOthers { get; init; }
 
     /// <summary>Linearizability violations found (keys whose history has no linearization).</summary>
