@@ -74,7 +74,7 @@ public sealed partial class ScheduledNemesis
             }
             finally
             {
-                Undoom(r);
+                StillLostOrUndoom(e, r);
                 ReleaseMembership(e);
             }
         });
@@ -143,7 +143,7 @@ public sealed partial class ScheduledNemesis
             }
             finally
             {
-                Undoom(r);
+                StillLostOrUndoom(e, r);
                 ReleaseMembership(e);
             }
         });
@@ -292,6 +292,19 @@ public sealed partial class ScheduledNemesis
         if (!_cluster.IsUp(replica)) return null;
         var status = (await _cluster.ReplicaStatusesAsync([replica], TimeSpan.FromSeconds(2)))[0];
         return status.Error is null ? status : null;
+    }
+
+    /// <summary>
+    /// After a reconfigure or wipe heal: a replica that is a voter again (under a new incarnation, if wiped) no longer
+    /// counts against the minority that may be lost. One the heal could not bring back stays counted until the
+    /// end-of-run restore, so no later fault can add a second lost disk or a second missing voter to it.
+    /// </summary>
+    private void StillLostOrUndoom(FaultEvent e, int replica)
+    {
+        bool back;
+        lock (_gate) back = _members.Contains(replica) && !_wiped.ContainsKey(replica);
+        if (back) Undoom(replica);
+        else _log.Write($"#{e.Id} replica {replica} is not back yet: it stays counted as lost until the end-of-run restore");
     }
 
     /// <summary>Records that membership fault <paramref name="e"/> took effect, with the faults in effect then.</summary>
