@@ -285,9 +285,15 @@ public sealed class RaftTestCluster : IAsyncDisposable
     /// Every replica's status asked directly (not through the gateway), each within
     /// <paramref name="timeout"/>; an unreachable replica has <see cref="ReplicaStatus.Error"/> set.
     /// </summary>
-    public async Task<IReadOnlyList<ReplicaStatus>> ReplicaStatusesAsync(TimeSpan timeout)
+    public Task<IReadOnlyList<ReplicaStatus>> ReplicaStatusesAsync(TimeSpan timeout) => ReplicaStatusesAsync(ReplicaIds, timeout);
+
+    /// <summary>
+    /// The status of each of <paramref name="replicas"/> asked directly, each within <paramref name="timeout"/>: for
+    /// tests whose group changes membership (a spare added, a member removed), which <see cref="ReplicaIds"/> does not follow.
+    /// </summary>
+    public async Task<IReadOnlyList<ReplicaStatus>> ReplicaStatusesAsync(IEnumerable<int> replicas, TimeSpan timeout)
     {
-        var tasks = ReplicaIds.Select(async replica =>
+        var tasks = replicas.Select(async replica =>
         {
             if (!IsUp(replica)) return new ReplicaStatus { Replica = replica, Silo = SiloName(replica), Role = "Down", Error = "silo down" };
             try

@@ -28,9 +28,14 @@ public static class EndOfRun
     public static async Task<Verification> VerifyAsync(RaftTestCluster cluster, HistoryRecorder recorder, IReadOnlyList<string> keys, TimeSpan clientDeadline)
     {
         var failures = new List<string>();
-        if (await Convergence.WaitAsync(cluster, TimeSpan.FromSeconds(60)) is { } stuck) failures.Add(stuck);
+        var (stuck, members) = await Convergence.WaitAsync(cluster, TimeSpan.FromSeconds(60));
+        if (stuck is not null) failures.Add(stuck);
+        // The nemesis restored the first configuration before these checks; anything else is a failed restore.
+        else if (MembershipChecks.FirstConfigurationProblem(members, cluster.ReplicaCount, new Dictionary<int, long>()) is { } configuration)
+            failures.Add("the configuration at the end is not the first one: " + configuration);
         var finalValues = await FinalReadsAsync(cluster, recorder, keys, clientDeadline, failures);
-        failures.AddRange(await Convergence.CompareStatesAsync(cluster, keys));
+        var replicas = members.Count > 0 ? members.Select(m => m.Replica).ToList() : [.. cluster.ReplicaIds];
+        failures.AddRange(await Convergence.CompareStatesAsync(cluster, replicas, keys));
         var (logProblems, logEntries) = await Convergence.CompareLogsAsync(cluster);
         failures.AddRange(logProblems);
         failures.AddRange(cluster.Ledger.Conflicts.Select(c => "two entries applied at one index: " + c));

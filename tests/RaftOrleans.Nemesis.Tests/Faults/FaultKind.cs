@@ -38,6 +38,17 @@ public enum FaultKind
 
     /// <summary>The target replica stops running (timer and pump held) past its election timeout, then wakes.</summary>
     Pause,
+
+    /// <summary>Remove the target voter from the group through the store API (a leader steps down and hands over);
+    /// at heal add it back as a learner and promote it once it has caught up.</summary>
+    Reconfigure,
+
+    /// <summary>Add the spare silo's replica as a learner and promote it; at heal remove it again.</summary>
+    Grow,
+
+    /// <summary>Stop the target's silo, delete its storage, start it again under its old name on a blank disk (the
+    /// group must ignore it: another incarnation); at heal remove it, add it back as a learner and promote it.</summary>
+    Wipe,
 }
 
 /// <summary>Which replica a fault hits, resolved when it starts (the leader changes during a run).</summary>
@@ -57,6 +68,9 @@ public enum FaultTarget
 
     /// <summary>Every replica.</summary>
     All,
+
+    /// <summary>The spare silo's replica (not a member of the group when the run starts).</summary>
+    Spare,
 }
 
 /// <summary>A fault and its target.</summary>
@@ -85,10 +99,22 @@ public readonly record struct FaultSpec(FaultKind Kind, FaultTarget Target)
         new(FaultKind.KillAfterWrite, FaultTarget.Leader),
         new(FaultKind.Pause, FaultTarget.Leader),
         new(FaultKind.Pause, FaultTarget.Follower),
+        new(FaultKind.Reconfigure, FaultTarget.Follower),
+        new(FaultKind.Reconfigure, FaultTarget.Leader),
+        new(FaultKind.Grow, FaultTarget.Spare),
+        new(FaultKind.Wipe, FaultTarget.Follower),
     ];
 
-    /// <summary>True when the fault takes a silo down (it counts against the minority that may be down at once).</summary>
-    public bool TakesSiloDown => Kind is FaultKind.Kill or FaultKind.Stop or FaultKind.KillAfterWrite;
+    /// <summary>
+    /// True when the fault takes away one of the voters the group can count on, until it heals: a silo down, a disk
+    /// wiped (the blank replica does not count until it is added back), or a voter removed (the group is one voter
+    /// smaller). These count against the minority that may be lost at once, so no two of them can cost a majority.
+    /// </summary>
+    public bool TakesSiloDown => Kind is FaultKind.Kill or FaultKind.Stop or FaultKind.KillAfterWrite or FaultKind.Wipe or FaultKind.Reconfigure;
+
+    /// <summary>True for a membership fault (a change through the store API); at most one runs at a time, as the
+    /// leader takes one change at a time and two faults changing one configuration would undo each other.</summary>
+    public bool ChangesMembership => Kind is FaultKind.Reconfigure or FaultKind.Grow or FaultKind.Wipe;
 
     /// <summary>A short name such as <c>kill(leader)</c>, used in schedules and counts.</summary>
     public override string ToString() => $"{Kebab(Kind.ToString())}({Kebab(Target.ToString())})";

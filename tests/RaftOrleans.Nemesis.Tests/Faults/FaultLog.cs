@@ -18,6 +18,27 @@ public sealed class FaultLog(Stopwatch clock)
         get { lock (_gate) return new Dictionary<string, int>(_injected, StringComparer.Ordinal); }
     }
 
+    private int _membershipChanges;
+
+    /// <summary>Membership changes the nemesis asked for and saw committed (adds, promotions, removals).</summary>
+    public int MembershipChanges => Volatile.Read(ref _membershipChanges);
+
+    /// <summary>Records a membership change the nemesis saw committed.</summary>
+    public void MembershipChanged(string what)
+    {
+        Interlocked.Increment(ref _membershipChanges);
+        Write("membership: " + what + ": committed");
+    }
+
+    private int _membershipAmid;
+
+    /// <summary>Membership faults that took effect and overlapped another fault in effect at some moment of their life
+    /// (from their first change to the end of their heal).</summary>
+    public int MembershipFaultsAmidOthers => Volatile.Read(ref _membershipAmid);
+
+    /// <summary>Counts a membership fault that overlapped other faults.</summary>
+    public void MembershipAmidOtherFaults() => Interlocked.Increment(ref _membershipAmid);
+
     /// <summary>Records a line.</summary>
     public void Write(string text)
     {

@@ -30,6 +30,9 @@ public sealed class FaultSchedule
     /// <summary>Longer than the longest election timeout (2 × 10 ticks × 50 ms), so a paused leader is deposed.</summary>
     public static readonly TimeSpan MinimumPause = TimeSpan.FromSeconds(1.5);
 
+    /// <summary>Planned gap between one membership fault's end and the next one's start in a Mixed schedule.</summary>
+    public static readonly TimeSpan MembershipSpacing = TimeSpan.FromSeconds(1);
+
     /// <summary>Faults of random kinds for <paramref name="duration"/> on <paramref name="replicas"/> silos.</summary>
     public static FaultSchedule Mixed(int seed, int replicas, TimeSpan duration)
     {
@@ -46,7 +49,13 @@ public sealed class FaultSchedule
             var spec = FaultSpec.All[random.Next(FaultSpec.All.Count)];
             var start = at;
             var downAtStart = events.Count(e => e.Spec.TakesSiloDown && e.End > start);
-            while (spec.TakesSiloDown && downAtStart >= maxDown) spec = FaultSpec.All[random.Next(FaultSpec.All.Count)];
+            // A membership fault's heal (add back, promote once caught up) runs past its planned end: keep the next
+            // one a second further away, so planned membership faults do not overlap (one change at a time).
+            var changingAtStart = events.Any(e => e.Spec.ChangesMembership && e.End + MembershipSpacing > start);
+            while ((spec.TakesSiloDown && downAtStart >= maxDown) || (spec.ChangesMembership && changingAtStart))
+            {
+                spec = FaultSpec.All[random.Next(FaultSpec.All.Count)];
+            }
             if (spec.Kind == FaultKind.Pause && length < MinimumPause)
             {
                 if (at + MinimumPause > lastEnd) break;
@@ -67,6 +76,16 @@ public sealed class FaultSchedule
         var order = FaultSpec.All.OrderBy(_ => random.Next()).ToList();
         var gap = TimeSpan.FromSeconds(1.5);
         var events = order.Select((spec, i) => new FaultEvent(i, TimeSpan.FromSeconds(1) + (phase + gap) * i, spec, phase, random.Next())).ToList();
+        return new FaultSchedule(events, phase);
+    }
+
+    /// <summary>The given specs in this order, one at a time, each lasting <paramref name="phase"/> (self-tests drive
+    /// single faults this way). Variants come from <paramref name="seed"/>.</summary>
+    public static FaultSchedule Sequence(int seed, TimeSpan phase, params FaultSpec[] specs)
+    {
+        if (phase < MinimumPause) phase = MinimumPause;
+        var random = new Random(seed);
+        var events = specs.Select((spec, i) => new FaultEvent(i, (phase + TimeSpan.FromSeconds(1.5)) * i, spec, phase, random.Next())).ToList();
         return new FaultSchedule(events, phase);
     }
 

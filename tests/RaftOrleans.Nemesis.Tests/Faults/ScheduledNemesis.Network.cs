@@ -7,7 +7,7 @@ public sealed partial class ScheduledNemesis
     {
         var (r, role) = await ResolveAsync(e.Spec.Target, random);
         if (r == 0) return Skip(e, "no replica up");
-        var id = _cluster.Network.Isolate(r, _cluster.ReplicaCount);
+        var id = _cluster.Network.Isolate(r, ReplicaSpan);
         _log.Took(e, $"isolated replica {r} ({role})");
         return Heal(e, () => _cluster.Network.Remove(id));
     }
@@ -15,14 +15,16 @@ public sealed partial class ScheduledNemesis
     /// <summary>Target Leader: the leader is in the minority; Follower: the minority is followers only.</summary>
     private async Task<Injected?> SplitAsync(FaultEvent e, Random random)
     {
-        var n = _cluster.ReplicaCount;
+        // The sides are drawn from the voters (the group may be one larger or smaller than it started); the minority
+        // is cut from every other silo's replica, members or not.
+        var voters = Voters;
         var (leader, role) = await ResolveAsync(FaultTarget.Leader, random);
-        var size = Math.Max(1, (n - 1) / 2);
-        var others = Enumerable.Range(1, n).Where(i => i != leader).OrderBy(_ => random.Next()).ToList();
+        var size = Math.Max(1, (voters.Count - 1) / 2);
+        var others = voters.Where(i => i != leader).OrderBy(_ => random.Next()).ToList();
         var minority = e.Spec.Target == FaultTarget.Leader
             ? others.Take(size - 1).Append(leader).ToHashSet()
             : others.Take(size).ToHashSet();
-        var id = _cluster.Network.Split(minority, n);
+        var id = _cluster.Network.Split(minority, ReplicaSpan);
         _log.Took(e, $"split minority {{{string.Join(", ", minority.Order())}}} from the rest (leader {leader}, {role})");
         return Heal(e, () => _cluster.Network.Remove(id));
     }
@@ -31,7 +33,7 @@ public sealed partial class ScheduledNemesis
     {
         var (r, role) = await ResolveAsync(e.Spec.Target, random);
         if (r == 0) return Skip(e, "no replica up");
-        var others = Enumerable.Range(1, _cluster.ReplicaCount).Where(i => i != r).ToList();
+        var others = AllReplicas.Where(i => i != r).ToList();
         var outbound = e.Spec.Kind == FaultKind.CutOutbound;
         var id = outbound ? _cluster.Network.CutOneWay(r, others) : _cluster.Network.Cut(others.Select(o => (o, r)));
         _log.Took(e, $"replica {r} ({role}) {(outbound ? "cannot send to" : "cannot hear from")} its peers");

@@ -8,7 +8,7 @@ public sealed partial class ScheduledNemesis
     private async Task<Injected?> StorageLatencyAsync(FaultEvent e, Random random)
     {
         var replicas = e.Spec.Target == FaultTarget.All
-            ? Enumerable.Range(1, _cluster.ReplicaCount).ToList()
+            ? AllReplicas.ToList()
             : [(await ResolveAsync(e.Spec.Target, random)).Replica];
         var min = TimeSpan.FromMilliseconds(5 + random.Next(25));
         var max = min + TimeSpan.FromMilliseconds(50 + random.Next(250));

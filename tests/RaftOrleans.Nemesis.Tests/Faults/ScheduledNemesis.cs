@@ -18,6 +18,7 @@ public sealed partial class ScheduledNemesis
     private readonly Stopwatch _clock;
     private readonly object _gate = new();
     private readonly HashSet<int> _doomed = [];
+    private readonly Dictionary<int, FaultSpec> _inEffect = [];
     private readonly List<string> _errors = [];
 
     /// <summary>Creates a nemesis; <paramref name="clock"/> is the run's clock (zero = workload start).</summary>
@@ -27,6 +28,7 @@ public sealed partial class ScheduledNemesis
         _schedule = schedule;
         _log = log;
         _clock = clock;
+        _members = [.. Enumerable.Range(1, cluster.ReplicaCount)];
     }
 
     /// <summary>Faults that could not be injected or healed (a harness failure: the run fails).</summary>
@@ -66,7 +68,8 @@ public sealed partial class ScheduledNemesis
     }
 
     /// <summary>Heals everything, whoever caused it: resumes pauses, heals the network, clears storage
-    /// faults, restarts every silo that is down.</summary>
+    /// faults, restarts every silo that is down, then restores the group's first configuration (every
+    /// original replica a voter, a wiped one under its new incarnation, the spare removed).</summary>
     public async Task HealAllAsync()
     {
         _cluster.Hook.ResumeAll();
@@ -76,6 +79,7 @@ public sealed partial class ScheduledNemesis
         await _cluster.RestartAllDownAsync();
         lock (_gate) _doomed.Clear();
         _log.Write(down.Count == 0 ? "healed everything" : $"healed everything; restarted replicas {string.Join(", ", down)}");
+        await RestoreConfigurationAsync(FinalRestoreDeadline);
     }
 
     private async Task RunEventAsync(FaultEvent e, TimeSpan start, CancellationToken stop)
@@ -92,6 +96,11 @@ public sealed partial class ScheduledNemesis
             return;
         }
         if (injected is null) return;
+        lock (_gate)
+        {
+            _inEffect[e.Id] = e.Spec;
+            foreach (var (id, others) in _overlaps) if (id != e.Id) others.Add($"#{e.Id} {e.Spec}");
+        }
         if (await DelayUntilAsync(start + e.Duration, stop) && injected.Fired is { } fired)
         {
             var deadline = start + e.Duration + ArmedGrace;
@@ -105,6 +114,17 @@ public sealed partial class ScheduledNemesis
         {
             Error($"#{e.Id} {e.Spec}: could not heal: {ex.GetBaseException().GetType().Name}: {ex.GetBaseException().Message}");
         }
+        finally
+        {
+            lock (_gate) _inEffect.Remove(e.Id);
+        }
+    }
+
+    /// <summary>The other faults in effect now (injected, not yet healed), for the log: membership changes are
+    /// meant to run amid partitions, kills and pauses.</summary>
+    private IReadOnlyList<string> OthersInEffect(FaultEvent e)
+    {
+        lock (_gate) return [.. _inEffect.Where(p => p.Key != e.Id).OrderBy(p => p.Key).Select(p => $"#{p.Key} {p.Value}")];
     }
 
     private async Task<bool> DelayUntilAsync(TimeSpan at, CancellationToken stop)
@@ -134,6 +154,9 @@ public sealed partial class ScheduledNemesis
         FaultKind.DelayAndLoss => Task.FromResult<Injected?>(DelayAndLoss(e, random)),
         FaultKind.StorageLatency => StorageLatencyAsync(e, random),
         FaultKind.FailedWrite or FaultKind.CrashAfterWrite => WriteFaultAsync(e, random),
+        FaultKind.Reconfigure => ReconfigureAsync(e, random),
+        FaultKind.Grow => GrowAsync(e),
+        FaultKind.Wipe => WipeAsync(e, random),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.Spec.Kind, "unknown fault kind"),
     };
 

@@ -23,7 +23,7 @@ public sealed class CampaignSummary(string name)
             $"Nemesis {name}: {_runs.Count} runs ({_runs.Count(r => !r.Passed)} failed), {_runs.Sum(r => r.Operations)} operations, "
             + $"{_runs.Sum(r => r.Indeterminate)} indeterminate, {_runs.Sum(r => r.LinearizabilityViolations)} linearizability violations, "
             + $"{_runs.Sum(r => r.UndecidedKeys)} undecided keys, {_runs.Sum(r => r.LostWrites)} lost acknowledged writes, "
-            + $"{_runs.Sum(r => r.Messages.Dropped)} messages dropped, {_runs.Sum(r => r.Elapsed.TotalSeconds):0} s; "
+            + $"{_runs.Sum(r => r.MembershipChanges)} membership changes committed ({_runs.Sum(r => r.MembershipFaultsAmidOthers)} membership faults overlapping other faults), {_runs.Sum(r => r.Messages.Dropped)} messages dropped, {_runs.Sum(r => r.Elapsed.TotalSeconds):0} s; "
             + $"faults: {string.Join(" ", faults)}");
     }
 

@@ -45,6 +45,7 @@ public static class NemesisRun
         var cluster = await RaftTestCluster.StartAsync(new RaftTestClusterOptions
         {
             Replicas = plan.Replicas,
+            SpareSilos = RunPlan.SpareSilos,
             Seed = plan.Seed,
             RequestTimeout = RequestTimeout,
             AttemptTimeout = TimeSpan.FromSeconds(1),
@@ -93,6 +94,8 @@ public static class NemesisRun
             Indeterminate = stats.Indeterminate,
             Outcomes = stats.ToString(),
             Faults = log.Injected,
+            MembershipChanges = log.MembershipChanges,
+            MembershipFaultsAmidOthers = log.MembershipFaultsAmidOthers,
             LinearizabilityViolations = verification?.Violations ?? 0,
             UndecidedKeys = verification?.Undecided ?? 0,
             LostWrites = verification?.LostWrites ?? 0,

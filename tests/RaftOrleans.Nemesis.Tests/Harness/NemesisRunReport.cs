@@ -24,6 +24,12 @@ public sealed record NemesisRunReport
     /// <summary>Faults that took effect, by spec.</summary>
     public required IReadOnlyDictionary<string, int> Faults { get; init; }
 
+    /// <summary>Membership changes the nemesis asked for and saw committed.</summary>
+    public int MembershipChanges { get; init; }
+
+    /// <summary>Membership faults that overlapped other faults (see <see cref="Faults.FaultLog.MembershipFaultsAmidOthers"/>).</summary>
+    public int MembershipFaultsAmidOthers { get; init; }
+
     /// <summary>Linearizability violations found (keys whose history has no linearization).</summary>
     public required int LinearizabilityViolations { get; init; }
 
@@ -50,7 +56,7 @@ public sealed record NemesisRunReport
 
     /// <summary>One line: seed, verdict, numbers.</summary>
     public string Summary => string.Create(CultureInfo.InvariantCulture,
-        $"{(Passed ? "PASS" : "FAIL")} {Plan}: {Operations} ops ({Indeterminate} indeterminate), {Faults.Values.Sum()} faults, {LogEntries} log entries, "
+        $"{(Passed ? "PASS" : "FAIL")} {Plan}: {Operations} ops ({Indeterminate} indeterminate), {Faults.Values.Sum()} faults, {MembershipChanges} membership changes, {LogEntries} log entries, "
         + $"{LinearizabilityViolations} linearizability violations, {LostWrites} lost writes, {Messages.Dropped} msgs dropped, {Elapsed.TotalSeconds:0} s wall");
 
     /// <summary>The failure message: everything needed to understand and replay the run.</summary>

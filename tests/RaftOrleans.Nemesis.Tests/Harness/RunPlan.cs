@@ -9,6 +9,10 @@ namespace RaftOrleans.Nemesis.Tests.Harness;
 /// </summary>
 public sealed record RunPlan
 {
+    /// <summary>Silos beyond the replicas, hosting no member until a <c>grow(spare)</c> fault adds the spare's
+    /// replica: one in every run (a fourth silo for 3 replicas, a sixth for 5).</summary>
+    public const int SpareSilos = 1;
+
     /// <summary>The run's seed.</summary>
     public required int Seed { get; init; }
 
@@ -70,5 +74,5 @@ public sealed record RunPlan
 
     /// <summary>One line naming the run.</summary>
     public override string ToString()
-        => $"seed {Seed}: {Mode.ToString().ToLowerInvariant()} faults, {Replicas} silos, {Clients} clients, {Keys} keys, {Duration.TotalSeconds:0.#} s";
+        => $"seed {Seed}: {Mode.ToString().ToLowerInvariant()} faults, {Replicas} silos + {SpareSilos} spare, {Clients} clients, {Keys} keys, {Duration.TotalSeconds:0.#} s";
 }

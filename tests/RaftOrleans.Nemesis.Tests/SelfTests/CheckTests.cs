@@ -89,4 +89,56 @@ public sealed class CheckTests
         var b = new DurableLog(2, 3, 1, [E(1, 1, 1), E(2, 3, 5), E(3, 3, 6)]);
         Assert.Empty(DurableLog.Compare([a, b, a with { Replica = 3 }]));
     }
+
+    [Fact]
+    public void A_wiped_replicas_new_log_from_a_snapshot_agrees_but_a_different_committed_entry_is_reported()
+    {
+        // Replica 3 came back on a blank disk and was filled by a snapshot at index 2: its log starts at 3.
+        var group = new DurableLog(1, 2, 4, [E(1, 1, 1), E(2, 1, 2), E(3, 2, 3), E(4, 2, 4)]);
+        var refilled = new DurableLog(3, 2, 4, [E(3, 2, 3), E(4, 2, 4)]) { FirstIndex = 3 };
+        Assert.Empty(DurableLog.Compare([group, refilled]));
+        var diverged = refilled with { Entries = [E(3, 2, 3), E(4, 2, 9)] };
+        Assert.Equal(["index 4 is committed on replicas 1 and 3 with different entries: term 2 (1 bytes) vs term 2 (1 bytes)"], DurableLog.Compare([group, diverged]));
+    }
+
+    [Fact]
+    public void A_wiped_replica_re_applying_the_same_entries_is_no_conflict_but_another_entry_is()
+    {
+        var ledger = new AppliedEntryLedger();
+        ledger.Record(2, new Entry(1, 5, EntryType.Normal, [7]));
+        ledger.Record(2, new Entry(1, 5, EntryType.Normal, [7])); // its new incarnation applies index 5 again
+        Assert.Empty(ledger.Conflicts);
+        ledger.Record(2, new Entry(1, 5, EntryType.Normal, [8]));
+        Assert.Single(ledger.Conflicts);
+    }
+
+    private static MemberInfo Member(int replica, bool voter = true, long incarnation = 10) => new() { Replica = replica, IsVoter = voter, Incarnation = incarnation };
+
+    [Fact]
+    public void A_blank_replica_that_was_brought_up_to_date_under_its_old_name_is_reported()
+    {
+        Assert.Null(MembershipChecks.CountedWhileBlank(new ReplicaStatus { Replica = 2, Role = "Follower", Term = 4 }, recorded: 77));
+        var counted = MembershipChecks.CountedWhileBlank(new ReplicaStatus { Replica = 2, Role = "Follower", Term = 4, Commit = 12, Applied = 12 }, recorded: 77);
+        Assert.Equal("replica 2, back on a blank disk and still recorded under its lost incarnation 77, was brought up to date: commit 12, applied 12, term 4, Follower (the group counted a replica it must ignore)", counted);
+    }
+
+    [Fact]
+    public void A_replaced_replica_under_its_lost_or_no_incarnation_is_reported()
+    {
+        Assert.Null(MembershipChecks.NewIncarnationProblem(Member(2, incarnation: 8), lost: 77));
+        Assert.Contains("(the lost disk's)", MembershipChecks.NewIncarnationProblem(Member(2, incarnation: 77), lost: 77));
+        Assert.Contains("(none)", MembershipChecks.NewIncarnationProblem(Member(2, incarnation: 0), lost: 77));
+    }
+
+    [Fact]
+    public void An_end_configuration_other_than_the_first_one_is_reported()
+    {
+        var none = new Dictionary<int, long>();
+        Assert.Null(MembershipChecks.FirstConfigurationProblem([Member(1), Member(2), Member(3)], 3, none));
+        Assert.Equal("replicas 2 are not members", MembershipChecks.FirstConfigurationProblem([Member(1), Member(3)], 3, none));
+        Assert.Equal("replicas 4 are members but were not in the first configuration; replicas 4 are learners",
+            MembershipChecks.FirstConfigurationProblem([Member(1), Member(2), Member(3), Member(4, voter: false)], 3, none));
+        Assert.Equal("replicas 3 are still recorded under the incarnation of a wiped disk",
+            MembershipChecks.FirstConfigurationProblem([Member(1), Member(2), Member(3, incarnation: 77)], 3, new Dictionary<int, long> { [3] = 77 }));
+    }
 }

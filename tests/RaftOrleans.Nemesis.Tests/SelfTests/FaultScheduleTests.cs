@@ -44,6 +44,40 @@ public sealed class FaultScheduleTests
         Assert.Equal(FaultSpec.All.ToHashSet(), used);
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void Mixed_schedules_include_membership_faults_by_seed_and_never_two_at_once(int replicas)
+    {
+        var duration = TimeSpan.FromSeconds(15);
+        var withMembership = 0;
+        for (var seed = 0; seed < 300; seed++)
+        {
+            var membership = FaultSchedule.Mixed(seed, replicas, duration).Events.Where(e => e.Spec.ChangesMembership).ToList();
+            if (membership.Count > 0) withMembership++;
+            for (var i = 1; i < membership.Count; i++)
+            {
+                Assert.True(membership[i].At >= membership[i - 1].End + FaultSchedule.MembershipSpacing, $"seed {seed}: {membership[i - 1]} and {membership[i]} overlap");
+            }
+        }
+        // A 15 s run has about ten faults, four of the 21 kinds membership faults: most runs have one or more.
+        Assert.InRange(withMembership, 200, 300);
+        Assert.Equal(
+            FaultSchedule.Mixed(11, replicas, duration).Events.Where(e => e.Spec.ChangesMembership).Select(e => e.ToString()),
+            FaultSchedule.Mixed(11, replicas, duration).Events.Where(e => e.Spec.ChangesMembership).Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public void Membership_faults_are_known_and_count_against_the_minority_that_may_be_lost()
+    {
+        var membership = FaultSpec.All.Where(s => s.ChangesMembership).Select(s => s.ToString()).Order().ToList();
+        Assert.Equal(["grow(spare)", "reconfigure(follower)", "reconfigure(leader)", "wipe(follower)"], membership);
+        // A removed voter or a wiped disk is a voter the group cannot count on until the heal; a grown group is not smaller.
+        Assert.True(new FaultSpec(FaultKind.Reconfigure, FaultTarget.Follower).TakesSiloDown);
+        Assert.True(new FaultSpec(FaultKind.Wipe, FaultTarget.Follower).TakesSiloDown);
+        Assert.False(new FaultSpec(FaultKind.Grow, FaultTarget.Spare).TakesSiloDown);
+    }
+
     [Fact]
     public void An_alone_schedule_runs_every_fault_once_one_at_a_time()
     {
