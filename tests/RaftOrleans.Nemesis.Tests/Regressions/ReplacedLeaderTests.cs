@@ -17,10 +17,11 @@ public sealed class ReplacedLeaderTests(ITestOutputHelper output)
 {
     private static string Key(int i) => "key-" + i.ToString(CultureInfo.InvariantCulture);
 
-    // Fails on this branch's grains (measured 2026-12-04): the replaced replica b stays at commit 512, dropping every
-    // message of leader a ("dropped N messages in all from another incarnation of a voter ... Recorded incarnations:
-    // a=<a's lost incarnation>"), and promote answers "learner b has entries up to 512" until the deadline.
-    [Fact(Skip = "production bug found by the nemesis (campaign seed 5003), reported, not fixed here: a replica replaying an old configuration drops the messages of its replaced leader")]
+    // Failed before the fix (measured 2026-12-04): the replaced replica b stayed at commit 512, dropping every message of
+    // leader a ("dropped N messages in all from another incarnation of a voter ... Recorded incarnations: a=<a's lost
+    // incarnation>"), and promote answered "learner b has entries up to 512" until the deadline. Fixed in the core:
+    // a leader's appends are taken from any incarnation (RaftNode.Incarnations.cs).
+    [Fact]
     public async Task A_replica_replaced_after_another_was_replaced_catches_up_while_the_first_leads()
     {
         await using var cluster = await RaftTestCluster.StartAsync();
