@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using RaftOrleans.Testing.Cluster;
 using Xunit;
 
@@ -77,5 +78,23 @@ public sealed class GatewayTests
         var after = (await cluster.StatusAsync()).Replicas.Single(r => r.Replica == leader.Replica).LastIndex;
         Assert.Equal(before, after);
         Assert.Equal("v", (await store.GetAsync("k")).Value);
+    }
+
+    [Fact]
+    public async Task A_leader_marked_silent_by_an_earlier_request_is_reached_once_its_silent_window_passes()
+    {
+        // Found by DiskLossTests in CI: a replica that did not answer while it campaigned won the election right
+        // after; requests that started within its silent window alternated between the two followers naming it
+        // until their deadline, because the request kept its start-time view of who was silent.
+        await using var cluster = await RaftTestCluster.StartAsync();
+        var leader = await cluster.WaitForLeaderAsync();
+        Assert.True((await cluster.Store.PutAsync("k", "v")).IsOk);
+        for (int silo = 1; silo <= cluster.ReplicaCount; silo++)
+        {
+            cluster.SiloServices(silo).GetRequiredService<RaftOrleans.Grains.Gateway.SilentReplicas>().MarkSilent(RaftTestCluster.Group, leader.Replica);
+        }
+
+        var read = await cluster.Store.GetAsync("k");
+        Assert.True(read.IsOk && read.Value == "v", $"get while leader {leader.Replica} was marked silent: {read.Status} {read.Message}");
     }
 }

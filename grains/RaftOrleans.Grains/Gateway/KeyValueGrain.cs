@@ -184,6 +184,11 @@ internal sealed partial class KeyValueGrain : Grain, IKeyValueGrain
         {
             var remaining = deadline - Stopwatch.GetElapsedTime(started);
             if (remaining <= TimeSpan.Zero) break;
+            // A request outlives the silent window: a replica silent only from an earlier request is tried again
+            // once its window has passed, not avoided for the whole request. Otherwise, with the leader marked
+            // silent and two live followers naming it, a request alternates between the followers until its
+            // deadline (DiskLossTests, CI: a replica silent while it campaigned won the election just after).
+            silent.RemoveWhere(r => !silentHere.Contains(r) && !_silentReplicas.IsSilent(_group, r));
             attempts++;
             if (attempts > 1) _metrics.GatewayRetries.Add(1, _metricTags);
             trace?.AddEvent(new ActivityEvent("attempt", tags: new ActivityTagsCollection { [RaftMetrics.ReplicaTag] = target, ["raftkv.attempt"] = attempts }));
