@@ -64,17 +64,21 @@ public sealed class HealthEndpointTests(ITestOutputHelper output) : IAsyncLifeti
             Assert.Matches("^(Leader|Follower) term=[0-9]+ leader=[1-3] commit=[0-9]+ applied=[0-9]+$", replica);
         }
 
-        var metrics = await GetAsync(1, "/metrics");
-        Assert.Equal(HttpStatusCode.OK, metrics.Status);
+        // The exporter counts what happens after it started (the health endpoint starts after the silo), so a counter
+        // has a series only once something was counted since: write, then scrape until every series is there.
+        await cluster.AssertAsync((await cluster.RunClientAsync("set", "metered", "v")).ExitCode == 0, "set metered");
+        string[] series =
+        [
+            "raftkv_replica_commit_index", "raftkv_replica_applied_index", "raftkv_replica_term", "raftkv_replica_role",
+            "raftkv_entries_applied_total", "raftkv_storage_write_duration_seconds_count",
+        ];
         // Prometheus names: dots become underscores, counters end in _total, a histogram in seconds in _seconds.
-        foreach (string series in new[]
-            {
-                "raftkv_replica_commit_index", "raftkv_replica_applied_index", "raftkv_replica_term", "raftkv_replica_role",
-                "raftkv_entries_applied_total", "raftkv_storage_write_duration_seconds_count",
-            })
-        {
-            Assert.Matches($"(?m)^{series}{{otel_scope_name=\"RaftOrleans\",raftkv_group=\"default\",raftkv_replica=\"1\"}} [0-9]", metrics.Body);
-        }
+        bool Has(string body, string name) => System.Text.RegularExpressions.Regex.IsMatch(body,
+            $"(?m)^{name}{{otel_scope_name=\"RaftOrleans\",raftkv_group=\"default\",raftkv_replica=\"1\"}} [0-9]");
+        (HttpStatusCode Status, string Body) metrics = (0, "");
+        await Eventually.UntilAsync(async () => (metrics = await GetAsync(1, "/metrics")).Status == HttpStatusCode.OK && series.All(n => Has(metrics.Body, n)),
+            Deadline, "silo1 /metrics has every RaftOrleans series of replica 1",
+            () => Task.FromResult($"missing: {string.Join(", ", series.Where(n => !Has(metrics.Body, n)))}; last body:\n{metrics.Body}"));
         Assert.Contains("\norleans_", metrics.Body); // Orleans' own runtime meter is exported beside ours
 
         // Without a majority the survivor's replica loses its leader (a leader steps down by CheckQuorum).
