@@ -22,6 +22,12 @@ public interface IRaftReplicaGrain : IGrainWithStringKey
     /// <summary>Reads this replica's state machine without any consistency guarantee.</summary>
     [Alias("ReadStale")] Task<KvResponse> ReadStale(string key);
 
+    /// <summary>Linearizable range read through ReadIndex (leader only).</summary>
+    [Alias("ReadRange")] Task<ReplicaReply> ReadRange(RangeRequest request);
+
+    /// <summary>Reads a range from this replica's state machine without any consistency guarantee.</summary>
+    [Alias("ReadRangeStale")] Task<KvResponse> ReadRangeStale(RangeRequest request);
+
     /// <summary>This replica's status.</summary>
     [Alias("GetStatus")] Task<ReplicaStatus> GetStatus();
 

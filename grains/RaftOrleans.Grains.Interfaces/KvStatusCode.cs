@@ -14,4 +14,7 @@ public enum KvStatusCode : byte
     Unavailable = 3,
     /// <summary>The request was rejected before reaching the log (empty or oversized key, unknown group, ...).</summary>
     BadInput = 4,
+    /// <summary>A read at a revision older than the history the leader keeps; <see cref="KvResponse.Revision"/> is the
+    /// oldest revision it can read. Read again at that revision or later (or now, revision 0).</summary>
+    Compacted = 5,
 }
