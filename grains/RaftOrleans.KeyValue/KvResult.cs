@@ -14,6 +14,7 @@ namespace RaftOrleans.KeyValue;
 /// revision read (pass it back to read the next page at the same revision).</item>
 /// <item>Txn <see cref="KvStatus.Ok"/>: <see cref="Succeeded"/> says which branch ran, <see cref="Responses"/> holds one
 /// result per operation of it, <see cref="Revision"/> the store revision after it.</item>
+/// <item>Watch <see cref="KvStatus.Ok"/>: <see cref="Events"/>, and <see cref="Revision"/> the revision they are complete through.</item>
 /// <item><see cref="KvStatus.NotFound"/>: no value, revision 0.</item>
 /// <item><see cref="KvStatus.CasConflict"/>: the current value and revision (null and 0 if the key is absent).</item>
 /// <item><see cref="KvStatus.BadInput"/>: <see cref="Message"/> says why.</item>
@@ -47,6 +48,9 @@ public readonly record struct KvResult(KvStatus Status, string? Value, long Revi
     /// <summary>A transaction's results, one per operation of the branch that ran.</summary>
     public IReadOnlyList<KvResult>? Responses { get; init; }
 
+    /// <summary>A watch's changes, oldest first (never cached in a session: a watch is a read).</summary>
+    public IReadOnlyList<KvEvent>? Events { get; init; }
+
     /// <summary>The result for an absent key.</summary>
     public static KvResult NotFound => new(KvStatus.NotFound, null, 0);
 
@@ -60,6 +64,7 @@ public readonly record struct KvResult(KvStatus Status, string? Value, long Revi
         && CreateRevision == other.CreateRevision && Version == other.Version && Count == other.Count && More == other.More
         && Succeeded == other.Succeeded
         && (Entries ?? []).SequenceEqual(other.Entries ?? [])
+        && (Events ?? []).SequenceEqual(other.Events ?? [])
         && (Responses ?? []).Count == (other.Responses ?? []).Count
         && (Responses ?? []).Zip(other.Responses ?? []).All(pair => pair.First.SameAs(pair.Second));
 }

@@ -111,6 +111,27 @@ internal sealed class KeyspaceModel
         return result;
     }
 
+    /// <summary>Every change at <paramref name="from"/> or later to keys of <paramref name="range"/>, by diffing whole states.</summary>
+    public List<KvEvent> Changes(KvRange range, long from)
+    {
+        var events = new List<KvEvent>();
+        for (long r = Math.Max(1, from); r <= Revision; r++)
+        {
+            var before = _states[(int)r - 1];
+            var after = _states[(int)r];
+            foreach (var key in before.Keys.Union(after.Keys).Where(k => InRange(range, k)).Order(StringComparer.Ordinal))
+            {
+                bool had = before.TryGetValue(key, out var old), has = after.TryGetValue(key, out var now);
+                if (had && has && old == now) continue;
+                if (!had && !has) continue;
+                events.Add(has
+                    ? new KvEvent(r, false, now, had ? old : null)
+                    : new KvEvent(r, true, new KvEntry(key, null, 0, r, 0), old));
+            }
+        }
+        return events;
+    }
+
     private static bool CompareHolds(KvCompare c, KvEntry? entry)
     {
         int order;

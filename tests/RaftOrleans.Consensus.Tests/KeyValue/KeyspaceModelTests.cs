@@ -66,6 +66,27 @@ public sealed class KeyspaceModelTests
                     : model.Range(range, machine.OldestReadableRevision);
                 Assert.True(Same(expected, actual), $"step {step}: range {Describe(range)} at floor {machine.OldestReadableRevision}: expected {Show(expected)}, got {Show(actual)}");
             }
+            else if (roll < 90)
+            {
+                KvRange range = RandomRange(random, read: false);
+                long from = random.Next(4) == 0 ? 0 : Math.Max(0, machine.OldestReadableRevision + 1 - random.Next(3) + (long)(random.NextDouble() * (machine.Revision - machine.OldestReadableRevision + 2)));
+                KvResult actual = machine.Watch(range, from, maxEvents: int.MaxValue);
+                if (KvLimits.Ceiling.ValidateRange(range, forRead: false) is not null)
+                {
+                    Assert.Equal(KvStatus.BadInput, actual.Status);
+                }
+                else if (from != 0 && from - 1 < machine.OldestReadableRevision)
+                {
+                    Assert.Equal((KvStatus.Compacted, machine.OldestReadableRevision + 1), (actual.Status, actual.Revision));
+                }
+                else
+                {
+                    var expected = model.Changes(range, from == 0 ? model.Revision + 1 : from);
+                    var got = (actual.Events ?? []).OrderBy(e => e.Revision).ThenBy(e => e.Current.Key, StringComparer.Ordinal).ToList();
+                    Assert.True(expected.SequenceEqual(got), $"step {step}: watch {Describe(range)} from {from}: expected {expected.Count} events [{string.Join(", ", expected)}], got [{string.Join(", ", got)}]");
+                    Assert.Equal(Math.Max(machine.Revision, (from == 0 ? machine.Revision + 1 : from) - 1), actual.Revision);
+                }
+            }
             else if (roll < 93)
             {
                 string key = Keys[random.Next(Keys.Length)];
