@@ -38,6 +38,15 @@ public interface IRaftKeyValueStore
     /// <summary>Runs a transaction (see <see cref="TxnRequest"/>).</summary>
     Task<KvResponse> TxnAsync(TxnRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Every change to the keys of <paramref name="request"/> (one key, a prefix or an interval) from
+    /// <paramref name="fromRevision"/> on (0 = changes after the first poll), in revision order, with no gap and no
+    /// repeat, until cancelled. It follows leader changes and waits out elections on its own; it throws
+    /// <see cref="RaftKeyValueException"/> for a bad range or when the leader no longer holds changes that old
+    /// (<see cref="KvStatusCode.Compacted"/>: read the keys again, then watch from the read's revision + 1).
+    /// </summary>
+    IAsyncEnumerable<WatchEvent> WatchAsync(RangeRequest request, long fromRevision = 0, CancellationToken cancellationToken = default);
+
     /// <summary>Adds <paramref name="delta"/> to the integer a key holds (absent = 0); answers the new value.</summary>
     Task<KvResponse> IncrementAsync(string key, long delta = 1, CancellationToken cancellationToken = default);
 }

@@ -8,7 +8,8 @@ namespace RaftOrleans.Grains;
 /// <item>range: <see cref="Items"/>, <see cref="Count"/>, <see cref="More"/>, and <see cref="Revision"/> the store
 /// revision read (pass it back to read the next page at the same revision);</item>
 /// <item>delete-range: <see cref="Count"/> keys deleted;</item>
-/// <item>transaction: <see cref="Succeeded"/>, <see cref="Responses"/> (one per operation of the branch that ran).</item>
+/// <item>transaction: <see cref="Succeeded"/>, <see cref="Responses"/> (one per operation of the branch that ran);</item>
+/// <item>watch poll: <see cref="Events"/>, and <see cref="Revision"/> the revision they are complete through.</item>
 /// </list>
 /// </summary>
 [GenerateSerializer, Immutable, Alias("raftkv.KvResponse")]
@@ -36,6 +37,8 @@ public sealed record KvResponse
     [Id(9)] public bool Succeeded { get; init; }
     /// <summary>A transaction's results, one per operation of the branch that ran.</summary>
     [Id(10)] public IReadOnlyList<KvResponse>? Responses { get; init; }
+    /// <summary>A watch poll's changes, oldest first; <see cref="Revision"/> is the revision they are complete through.</summary>
+    [Id(11)] public IReadOnlyList<WatchEvent>? Events { get; init; }
 
     /// <summary>True when <see cref="Status"/> is <see cref="KvStatusCode.Ok"/>.</summary>
     public bool IsOk => Status == KvStatusCode.Ok;

@@ -86,6 +86,41 @@ public sealed class RaftKeyValueStore : IRaftKeyValueStore
     }
 
     /// <inheritdoc />
+    public async IAsyncEnumerable<WatchEvent> WatchAsync(RangeRequest request, long fromRevision = 0, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (RejectedRange(request) is { } rejected) throw new RaftKeyValueException(await rejected);
+        var next = fromRevision;
+        var pause = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            KvResponse response;
+            try
+            {
+                response = await _gateway.Watch(request, next).WaitAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && !cancellationToken.IsCancellationRequested && IsTransient(e))
+            {
+                response = KvResponse.Unavailable(e.GetBaseException().Message);
+            }
+            if (response.Status == KvStatusCode.Unavailable)
+            {
+                // No leader for now (an election, a lost gateway): the same revision again, after a short pause.
+                await Task.Delay(pause, cancellationToken);
+                pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 1000));
+                continue;
+            }
+            if (!response.IsOk) throw new RaftKeyValueException(response);
+            pause = TimeSpan.FromMilliseconds(50);
+            foreach (var change in response.Events ?? []) yield return change;
+            next = response.Revision + 1;
+        }
+    }
+
+    private static bool IsTransient(Exception e) => e is TimeoutException or OrleansException or System.Net.Sockets.SocketException;
+
+    /// <inheritdoc />
     public Task<KvResponse> IncrementAsync(string key, long delta = 1, CancellationToken cancellationToken = default)
         => Cancellable(Rejected(("key", key)) ?? _gateway.Increment(key, delta), cancellationToken);
 

@@ -32,6 +32,19 @@ internal sealed partial class KeyValueGrain
         return WriteAsync(new KvCommand { Op = KvOp.Txn, Key = "", Txn = KvWire.ToTxn(request) });
     }
 
+    /// <summary>How long a watch poll waits at the leader for a change before it answers none.</summary>
+    internal static readonly TimeSpan WatchWait = TimeSpan.FromSeconds(3);
+
+    /// <inheritdoc />
+    public async Task<KvResponse> Watch(RangeRequest request, long fromRevision, int maxEvents = 1000)
+    {
+        if (CheckGroup() is { } bad) return bad;
+        if (_limits.ValidateRange(KvWire.ToRange(request), forRead: false) is { } invalid) return KvResponse.BadInput(invalid);
+        // The leader holds a poll up to WatchWait: an attempt is slow only past that.
+        var wait = WatchWait < _options.RequestTimeout / 2 ? WatchWait : _options.RequestTimeout / 2;
+        return await RouteAsync(replica => replica.Watch(request, fromRevision, maxEvents, wait), "watch", wait + _options.AttemptTimeout);
+    }
+
     /// <inheritdoc />
     public Task<KvResponse> Increment(string key, long delta = 1)
         => WriteAsync(new KvCommand { Op = KvOp.Increment, Key = key, Delta = delta });

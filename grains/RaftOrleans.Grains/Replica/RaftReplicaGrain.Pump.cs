@@ -66,6 +66,7 @@ internal sealed partial class RaftReplicaGrain
                 // 3. Apply, complete waiters, release reads.
                 ObserveRole(ready);
                 _requests.Apply(ready);
+                if (_watches.Count > 0 && ready.CommittedEntries.Count > 0) ServeWatches();
                 if (_traced.Count > 0) TraceEvent("committed", _node.CommitIndex, ref _tracedCommitted);
 
                 // 4. Advance.

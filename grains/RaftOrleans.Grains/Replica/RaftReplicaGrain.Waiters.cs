@@ -34,5 +34,6 @@ internal sealed partial class RaftReplicaGrain : IAppliedRequestsHost<TaskComple
         foreach (var (_, w) in _readQueue) w.TrySetResult(NotLeader(reason));
         _readQueue.Clear();
         FailMembershipWaiters(reason);
+        FailWatches(reason);
     }
 }

@@ -56,10 +56,20 @@ internal static class KvWire
         Message = r.Message,
         CreateRevision = r.CreateRevision,
         Version = r.Version,
-        Items = r.Entries?.Select(e => new KeyValueItem { Key = e.Key, Value = e.Value, CreateRevision = e.CreateRevision, ModRevision = e.ModRevision, Version = e.Version }).ToList(),
+        Items = r.Entries?.Select(ToItem).ToList(),
         Count = r.Count,
         More = r.More,
         Succeeded = r.Succeeded,
         Responses = r.Responses?.Select(ToResponse).ToList(),
+        Events = r.Events?.Select(e => new WatchEvent
+        {
+            Revision = e.Revision,
+            IsDelete = e.IsDelete,
+            Current = ToItem(e.Current),
+            Previous = e.Previous is { } p ? ToItem(p) : null,
+        }).ToList(),
     };
+
+    private static KeyValueItem ToItem(KvEntry e)
+        => new() { Key = e.Key, Value = e.Value, CreateRevision = e.CreateRevision, ModRevision = e.ModRevision, Version = e.Version };
 }
