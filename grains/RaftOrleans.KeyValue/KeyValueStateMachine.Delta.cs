@@ -56,7 +56,10 @@ public sealed partial class KeyValueStateMachine
         var sessionItems = new SessionItem[sessions.Count];
         int n = 0;
         foreach (long clientId in sessions) sessionItems[n++] = SessionItemOf(clientId);
-        return new StateChanges(MaxSessions, AppliedIndex, Revision, keyItems, sessionItems);
+        HashSet<long> leases = _changedLeases;
+        _changedLeases = [];
+        var leaseItems = leases.Select(LeaseItemOf).ToArray();
+        return new StateChanges(MaxSessions, AppliedIndex, Revision, _lastLeaseId, leaseItems, keyItems, sessionItems);
     }
 
     /// <summary>
@@ -67,11 +70,13 @@ public sealed partial class KeyValueStateMachine
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPartBytes, 64);
         return EncodeParts(
-            MaxSessions, AppliedIndex, Revision,
+            MaxSessions, AppliedIndex, Revision, _lastLeaseId, _leases.Keys.Order().Select(LeaseItemOf).ToList(),
             _order.Select(KeyItemOf),
             _sessions.Keys.Order().Select(SessionItemOf),
             maxPartBytes);
     }
+
+    private LeaseItem LeaseItemOf(long id) => new(id, _leases.TryGetValue(id, out LeaseState? lease) ? lease.Ttl : null);
 
     private KeyItem KeyItemOf(string key) => new(key, _data.TryGetValue(key, out KeyRecord stored) ? stored : null);
 
@@ -130,6 +135,7 @@ public sealed partial class KeyValueStateMachine
         var reader = new ByteReader(part);
         ReadPartHeader(ref reader, out long maxSessions, out long appliedIndex, out long revision, out bool logIndexRevisions);
         if (revision < Revision) throw Corrupt($"part at revision {revision} is older than the state at {Revision}");
+        if (!logIndexRevisions) ApplyLeases(ref reader);
         if (maxSessions != MaxSessions) throw Corrupt($"part has session limit {maxSessions}, the state machine {MaxSessions}");
         if (appliedIndex < AppliedIndex) throw Corrupt($"part at index {appliedIndex} is older than the state at {AppliedIndex}");
 
@@ -139,13 +145,19 @@ public sealed partial class KeyValueStateMachine
             if (!reader.TryReadString(out string key) || !reader.TryReadByte(out byte mark)) throw Corrupt($"key entry {i} is truncated");
             if (mark == Tombstone)
             {
-                if (_data.Remove(key)) _order.Remove(key);
+                if (_data.Remove(key, out KeyRecord gone))
+                {
+                    _order.Remove(key);
+                    Attach(key, gone.Lease, 0);
+                }
                 continue;
             }
             if (mark != Present) throw Corrupt($"key entry {i} is badly marked");
             KeyRecord record = logIndexRevisions ? ReadLogIndexRecord(ref reader, i) : ReadRecord(ref reader, i);
+            long oldLease = _data.TryGetValue(key, out KeyRecord before) ? before.Lease : 0;
             if (_data.TryAdd(key, record)) _order.Add(key);
             else _data[key] = record;
+            AttachRestored(key, oldLease, record.Lease);
         }
 
         ulong sessionCount = ReadCount(ref reader, "session count");
@@ -173,7 +185,7 @@ public sealed partial class KeyValueStateMachine
 
     /// <summary>Encodes key and session items, in the order given, as parts (see <see cref="TakeChanges"/>).</summary>
     internal static List<byte[]> EncodeParts(
-        long maxSessions, long appliedIndex, long revision, IEnumerable<KeyItem> keys, IEnumerable<SessionItem> sessions, int maxPartBytes)
+        long maxSessions, long appliedIndex, long revision, long lastLeaseId, IReadOnlyList<LeaseItem> leases, IEnumerable<KeyItem> keys, IEnumerable<SessionItem> sessions, int maxPartBytes)
     {
         // Each part is written in two passes over a bounded batch: items are encoded into a body
         // buffer until it passes the limit, then the header (with the item counts) is prepended.
@@ -195,7 +207,7 @@ public sealed partial class KeyValueStateMachine
             keyItems++;
             if (keyBody.Length >= maxPartBytes)
             {
-                parts.Add(Part(maxSessions, appliedIndex, revision, keyBody, keyItems, null, 0));
+                parts.Add(Part(maxSessions, appliedIndex, revision, lastLeaseId, parts.Count == 0 ? leases : [], keyBody, keyItems, null, 0));
                 keyBody = new ByteWriter(Math.Min(maxPartBytes, 1 << 16));
                 keyItems = 0;
             }
@@ -218,24 +230,25 @@ public sealed partial class KeyValueStateMachine
             sessionItems++;
             if (keyBody.Length + sessionBody.Length >= maxPartBytes)
             {
-                parts.Add(Part(maxSessions, appliedIndex, revision, keyBody, keyItems, sessionBody, sessionItems));
+                parts.Add(Part(maxSessions, appliedIndex, revision, lastLeaseId, parts.Count == 0 ? leases : [], keyBody, keyItems, sessionBody, sessionItems));
                 keyBody = new ByteWriter(64);
                 keyItems = 0;
                 sessionBody = new ByteWriter(256);
                 sessionItems = 0;
             }
         }
-        if (keyItems > 0 || sessionItems > 0 || parts.Count == 0) parts.Add(Part(maxSessions, appliedIndex, revision, keyBody, keyItems, sessionBody, sessionItems));
+        if (keyItems > 0 || sessionItems > 0 || parts.Count == 0) parts.Add(Part(maxSessions, appliedIndex, revision, lastLeaseId, parts.Count == 0 ? leases : [], keyBody, keyItems, sessionBody, sessionItems));
         return parts;
     }
 
-    private static byte[] Part(long maxSessions, long appliedIndex, long revision, ByteWriter keyBody, int keyItems, ByteWriter? sessionBody, int sessionItems)
+    private static byte[] Part(long maxSessions, long appliedIndex, long revision, long lastLeaseId, IReadOnlyList<LeaseItem> leases, ByteWriter keyBody, int keyItems, ByteWriter? sessionBody, int sessionItems)
     {
         var header = new ByteWriter(32);
         header.WriteByte(PartVersion);
         header.WriteVarInt(maxSessions);
         header.WriteVarInt(appliedIndex);
         header.WriteVarInt(revision);
+        WriteLeases(header, lastLeaseId, leases);
         header.WriteVarUInt((ulong)keyItems);
         byte[] keys = keyBody.ToArray();
         var count = new ByteWriter(16);

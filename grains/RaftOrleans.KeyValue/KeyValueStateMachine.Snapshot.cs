@@ -30,6 +30,7 @@ public sealed partial class KeyValueStateMachine
         writer.WriteVarInt(MaxSessions);
         writer.WriteVarInt(AppliedIndex);
         writer.WriteVarInt(Revision);
+        WriteLeases(writer, _lastLeaseId, _leases.OrderBy(pair => pair.Key).Select(pair => new LeaseItem(pair.Key, pair.Value.Ttl)).ToList());
         writer.WriteVarUInt((ulong)_data.Count);
         foreach (string key in _order)
         {
@@ -61,6 +62,7 @@ public sealed partial class KeyValueStateMachine
         long revision = appliedIndex;
         if (version == SnapshotVersion && (!reader.TryReadVarInt(out revision) || revision < 0)) throw Corrupt("bad store revision");
         var machine = new KeyValueStateMachine((int)maxSessions, historyEvents) { AppliedIndex = appliedIndex, Revision = revision };
+        if (version == SnapshotVersion) machine.ApplyLeases(ref reader);
 
         ulong keyCount = ReadCount(ref reader, "key count");
         for (ulong i = 0; i < keyCount; i++)
@@ -69,6 +71,7 @@ public sealed partial class KeyValueStateMachine
             KeyRecord record = version == SnapshotVersion ? ReadRecord(ref reader, i) : ReadLogIndexRecord(ref reader, i);
             if (!machine._data.TryAdd(key, record)) throw Corrupt($"key '{key}' appears twice");
             machine._order.Add(key);
+            machine.AttachRestored(key, 0, record.Lease);
         }
 
         ulong sessionCount = ReadCount(ref reader, "session count");
@@ -90,15 +93,61 @@ public sealed partial class KeyValueStateMachine
         writer.WriteVarInt(record.CreateRevision);
         writer.WriteVarInt(record.ModRevision);
         writer.WriteVarInt(record.Version);
+        writer.WriteVarInt(record.Lease);
     }
 
     private static KeyRecord ReadRecord(ref ByteReader reader, ulong item)
     {
         if (!reader.TryReadString(out string value) || !reader.TryReadVarInt(out long create)
-            || !reader.TryReadVarInt(out long mod) || !reader.TryReadVarInt(out long version))
+            || !reader.TryReadVarInt(out long mod) || !reader.TryReadVarInt(out long version) || !reader.TryReadVarInt(out long lease))
             throw Corrupt($"key entry {item} is truncated");
-        if (create < 1 || mod < create || version < 1) throw Corrupt($"key entry {item} has impossible revisions ({create}, {mod}, version {version})");
-        return new KeyRecord(value, create, mod, version);
+        if (create < 1 || mod < create || version < 1 || lease < 0) throw Corrupt($"key entry {item} has impossible revisions ({create}, {mod}, version {version}, lease {lease})");
+        return new KeyRecord(value, create, mod, version, lease);
+    }
+
+    /// <summary>A lease as snapshots and parts hold it: its granted time to live, or null for a tombstone (in a delta).</summary>
+    internal readonly record struct LeaseItem(long Id, long? Ttl);
+
+    // Leases come before keys in every format, so a key's lease is known when the key is read.
+    private static void WriteLeases(ByteWriter writer, long lastLeaseId, IReadOnlyList<LeaseItem> leases)
+    {
+        writer.WriteVarInt(lastLeaseId);
+        writer.WriteVarUInt((ulong)leases.Count);
+        foreach (LeaseItem lease in leases)
+        {
+            writer.WriteVarInt(lease.Id);
+            writer.WriteVarInt(lease.Ttl ?? 0); // a time to live is at least 1, so 0 marks a tombstone
+        }
+    }
+
+    private void ApplyLeases(ref ByteReader reader)
+    {
+        if (!reader.TryReadVarInt(out long lastLeaseId) || lastLeaseId < _lastLeaseId) throw Corrupt("bad last lease id");
+        _lastLeaseId = lastLeaseId;
+        ulong count = ReadCount(ref reader, "lease count");
+        for (ulong i = 0; i < count; i++)
+        {
+            if (!reader.TryReadVarInt(out long id) || id <= 0 || !reader.TryReadVarInt(out long ttl) || ttl < 0 || ttl > MaxLeaseTtl)
+                throw Corrupt($"lease entry {i} is truncated or impossible");
+            _changedLeases.Remove(id);
+            if (ttl == 0)
+            {
+                _leases.Remove(id);
+                continue;
+            }
+            // A lease written again keeps the keys already attached to it.
+            if (_leases.TryGetValue(id, out LeaseState? held) && held.Ttl == ttl) continue;
+            var state = new LeaseState(ttl);
+            if (held is not null) state.Keys.UnionWith(held.Keys);
+            _leases[id] = state;
+        }
+    }
+
+    // Restoring: the key's lease must have been read already (leases come first).
+    private void AttachRestored(string key, long oldLease, long newLease)
+    {
+        if (newLease != 0 && !_leases.ContainsKey(newLease)) throw Corrupt($"key '{key}' is attached to lease {newLease}, which is not in the snapshot");
+        Attach(key, oldLease, newLease);
     }
 
     // The older formats' key: a value and the log index of its last write, which becomes both its create and mod

@@ -7,6 +7,11 @@ public sealed partial class KeyValueStateMachine
     {
         bool succeeded = txn.Compares.All(compare => compare.Holds(_data.TryGetValue(compare.Key, out KeyRecord r) ? r : null));
         IReadOnlyList<KvTxnOp> ops = succeeded ? txn.Success : txn.Failure;
+        // All or nothing: a put naming an unknown lease fails the transaction before it changes anything.
+        foreach (KvTxnOp op in ops)
+        {
+            if (op.Kind == KvTxnOpKind.Put && UnknownLease(op.Lease) is { } noLease) return KvResult.BadInput(noLease);
+        }
         var responses = new KvResult[ops.Count];
         bool changed = false;
         for (int i = 0; i < ops.Count; i++)
@@ -15,7 +20,7 @@ public sealed partial class KeyValueStateMachine
             switch (op.Kind)
             {
                 case KvTxnOpKind.Put:
-                    Write(op.Range.Key, op.Value!, next);
+                    Write(op.Range.Key, op.Value!, next, op.Lease);
                     changed = true;
                     responses[i] = new KvResult(KvStatus.Ok, op.Value, next);
                     break;

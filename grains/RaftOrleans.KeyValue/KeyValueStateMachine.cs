@@ -152,7 +152,8 @@ public sealed partial class KeyValueStateMachine
         switch (command.Op)
         {
             case KvOp.Put:
-                Write(command.Key, command.Value!, next);
+                if (UnknownLease(command.Lease) is { } noLease) return KvResult.BadInput(noLease);
+                Write(command.Key, command.Value!, next, command.Lease);
                 Revision = next;
                 return new KvResult(KvStatus.Ok, command.Value, next);
             case KvOp.Delete:
@@ -167,7 +168,7 @@ public sealed partial class KeyValueStateMachine
                     : exists && string.Equals(current.Value, command.ExpectedValue, StringComparison.Ordinal);
                 if (!holds)
                     return exists ? new KvResult(KvStatus.CasConflict, current.Value, current.ModRevision) : new KvResult(KvStatus.CasConflict, null, 0);
-                Write(command.Key, command.Value!, next);
+                Write(command.Key, command.Value!, next, 0);
                 Revision = next;
                 return new KvResult(KvStatus.Ok, command.Value, next);
             case KvOp.DeleteRange:
@@ -178,6 +179,10 @@ public sealed partial class KeyValueStateMachine
                 return Increment(command.Key, command.Delta, next);
             case KvOp.Txn:
                 return ExecuteTxn(command.Txn!, next);
+            case KvOp.LeaseGrant:
+                return GrantLease(command.Lease, command.Ttl);
+            case KvOp.LeaseRevoke:
+                return RevokeLease(command.Lease, next);
             default:
                 // Unreachable after validation; kept so a new op added without a case fails safe.
                 return KvResult.BadInput($"unknown operation {(byte)command.Op}");
@@ -194,7 +199,8 @@ public sealed partial class KeyValueStateMachine
         try { sum = checked(current + delta); }
         catch (OverflowException) { return KvResult.BadInput($"incrementing key '{key}' ({current}) by {delta} overflows a 64-bit integer"); }
         string value = sum.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Write(key, value, next);
+        // An increment keeps the key's lease: it changes the number, not who owns the key.
+        Write(key, value, next, stored.Lease);
         Revision = next;
         return new KvResult(KvStatus.Ok, value, next);
     }
@@ -202,12 +208,13 @@ public sealed partial class KeyValueStateMachine
     private static string Shorten(string value) => value.Length <= 32 ? value : value[..32] + "...";
 
     /// <summary>Writes <paramref name="key"/> at <paramref name="revision"/>: the one place a key is created or rewritten.</summary>
-    private void Write(string key, string value, long revision)
+    private void Write(string key, string value, long revision, long lease)
     {
         KeyRecord? previous = _data.TryGetValue(key, out KeyRecord old) ? old : null;
-        KeyRecord record = previous is { } p ? p.Rewritten(value, revision) : KeyRecord.Created(value, revision);
+        KeyRecord record = previous is { } p ? p.Rewritten(value, revision, lease) : KeyRecord.Created(value, revision, lease);
         _data[key] = record;
         if (previous is null) _order.Add(key);
+        Attach(key, previous?.Lease ?? 0, lease);
         _changedKeys.Add(key);
         _history.Add(new KeyEvent(revision, key, record, previous));
     }
@@ -217,6 +224,7 @@ public sealed partial class KeyValueStateMachine
     {
         _data.Remove(key, out KeyRecord old);
         _order.Remove(key);
+        Attach(key, old.Lease, 0);
         _changedKeys.Add(key);
         _history.Add(new KeyEvent(revision, key, null, old));
     }

@@ -22,6 +22,12 @@ public sealed record KvCommand
     /// <summary>The transaction of a <see cref="KvOp.Txn"/>.</summary>
     public KvTxn? Txn { get; init; }
 
+    /// <summary>A put's lease (0 = none), or the lease a lease command is about.</summary>
+    public long Lease { get; init; }
+
+    /// <summary>A <see cref="KvOp.LeaseGrant"/>'s time to live, in seconds.</summary>
+    public long Ttl { get; init; }
+
     /// <summary>The value to store: required for <see cref="KvOp.Put"/> and <see cref="KvOp.Cas"/>, absent for <see cref="KvOp.Delete"/>.</summary>
     public string? Value { get; init; }
 

@@ -37,7 +37,8 @@ public static class KvCommandCodec
         ExpectedRevision = 4,
         MustNotExist = 8,
         Session = 16,
-        All = Value | ExpectedValue | ExpectedRevision | MustNotExist | Session,
+        Lease = 32,
+        All = Value | ExpectedValue | ExpectedRevision | MustNotExist | Session | Lease,
     }
 
     /// <summary>Encodes a command. Throws <see cref="ArgumentException"/> if a string holds a lone
@@ -47,12 +48,13 @@ public static class KvCommandCodec
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(command.Key);
-        if (command.Op is KvOp.DeleteRange or KvOp.Increment or KvOp.Txn) return EncodeMultiKey(command);
+        if (command.Op is KvOp.DeleteRange or KvOp.Increment or KvOp.Txn or KvOp.LeaseGrant or KvOp.LeaseRevoke) return EncodeMultiKey(command);
         Parts parts = 0;
         if (command.Value is not null) parts |= Parts.Value;
         if (command.ExpectedValue is not null) parts |= Parts.ExpectedValue;
         if (command.ExpectedRevision is not null) parts |= Parts.ExpectedRevision;
         if (command.MustNotExist) parts |= Parts.MustNotExist;
+        if (command.Lease != 0) parts |= Parts.Lease;
         if (command.ClientId != 0 || command.Sequence != 0 || command.AckedBelow != 0) parts |= Parts.Session;
 
         var writer = new ByteWriter(16 + command.Key.Length + (command.Value?.Length ?? 0));
@@ -63,6 +65,7 @@ public static class KvCommandCodec
         if (command.Value is not null) writer.WriteString(command.Value, "value");
         if (command.ExpectedValue is not null) writer.WriteString(command.ExpectedValue, "expected value");
         if (command.ExpectedRevision is long revision) writer.WriteVarInt(revision);
+        if (command.Lease != 0) writer.WriteVarInt(command.Lease);
         if ((parts & Parts.Session) != 0)
         {
             writer.WriteVarInt(command.ClientId);
@@ -107,6 +110,8 @@ public static class KvCommandCodec
             if (!reader.TryReadVarInt(out long revision)) return Fail("expected revision is truncated", out error);
             expectedRevision = revision;
         }
+        long lease = 0;
+        if ((parts & Parts.Lease) != 0 && (!reader.TryReadVarInt(out lease) || lease == 0)) return Fail("lease is truncated or zero", out error);
         if ((parts & Parts.Session) != 0
             && !(reader.TryReadVarInt(out clientId) && reader.TryReadVarInt(out sequence) && reader.TryReadVarInt(out ackedBelow)))
             return Fail("session fields are truncated", out error);
@@ -122,6 +127,7 @@ public static class KvCommandCodec
             ExpectedValue = expectedValue,
             ExpectedRevision = expectedRevision,
             MustNotExist = (parts & Parts.MustNotExist) != 0,
+            Lease = lease,
             ClientId = clientId,
             Sequence = sequence,
             AckedBelow = ackedBelow,
@@ -152,6 +158,13 @@ public static class KvCommandCodec
                 writer.WriteString(command.Key, "key");
                 writer.WriteVarInt(command.Delta);
                 break;
+            case KvOp.LeaseGrant:
+                writer.WriteVarInt(command.Lease);
+                writer.WriteVarInt(command.Ttl);
+                break;
+            case KvOp.LeaseRevoke:
+                writer.WriteVarInt(command.Lease);
+                break;
             default:
                 KvTxn txn = command.Txn ?? throw new ArgumentException("Txn needs a transaction.");
                 writer.WriteVarUInt((ulong)txn.Compares.Count);
@@ -177,7 +190,9 @@ public static class KvCommandCodec
         {
             writer.WriteByte((byte)op.Kind);
             WriteRange(writer, op.Range, read: op.Kind == KvTxnOpKind.Range);
-            if (op.Kind == KvTxnOpKind.Put) writer.WriteString(op.Value ?? "", "value");
+            if (op.Kind != KvTxnOpKind.Put) continue;
+            writer.WriteString(op.Value ?? "", "value");
+            writer.WriteVarInt(op.Lease);
         }
     }
 
@@ -197,7 +212,7 @@ public static class KvCommandCodec
         command = null;
         if (!reader.TryReadByte(out byte opByte)) return Fail("command is truncated before its operation", out error);
         var op = (KvOp)opByte;
-        if (op is not (KvOp.DeleteRange or KvOp.Increment or KvOp.Txn)) return Fail($"unknown operation {opByte} in format version {MultiKeyVersion}", out error);
+        if (op is not (KvOp.DeleteRange or KvOp.Increment or KvOp.Txn or KvOp.LeaseGrant or KvOp.LeaseRevoke)) return Fail($"unknown operation {opByte} in format version {MultiKeyVersion}", out error);
         if (!reader.TryReadByte(out byte partsByte)) return Fail("command is truncated before its flags", out error);
         if ((partsByte & ~(byte)Parts.Session) != 0) return Fail($"unknown flags 0x{partsByte:x2}", out error);
         long clientId = 0, sequence = 0, ackedBelow = 0;
@@ -213,6 +228,14 @@ public static class KvCommandCodec
             case KvOp.Increment:
                 if (!reader.TryReadString(out string key) || !reader.TryReadVarInt(out long delta)) return Fail("increment is truncated", out error);
                 decoded = decoded with { Key = key, Delta = delta };
+                break;
+            case KvOp.LeaseGrant:
+                if (!reader.TryReadVarInt(out long grantId) || !reader.TryReadVarInt(out long ttl)) return Fail("lease grant is truncated", out error);
+                decoded = decoded with { Lease = grantId, Ttl = ttl };
+                break;
+            case KvOp.LeaseRevoke:
+                if (!reader.TryReadVarInt(out long revokeId)) return Fail("lease revoke is truncated", out error);
+                decoded = decoded with { Lease = revokeId };
                 break;
             default:
                 if (!reader.TryReadVarUInt(out ulong compareCount) || compareCount > (ulong)reader.Remaining) return Fail("compare count is malformed", out error);
@@ -251,8 +274,9 @@ public static class KvCommandCodec
             if (!reader.TryReadByte(out byte kind)) return false;
             if (!TryReadRange(ref reader, read: (KvTxnOpKind)kind == KvTxnOpKind.Range, out KvRange? range)) return false;
             string? value = null;
-            if ((KvTxnOpKind)kind == KvTxnOpKind.Put && !reader.TryReadString(out value!)) return false;
-            read[i] = new KvTxnOp { Kind = (KvTxnOpKind)kind, Range = range!, Value = value };
+            long lease = 0;
+            if ((KvTxnOpKind)kind == KvTxnOpKind.Put && !(reader.TryReadString(out value!) && reader.TryReadVarInt(out lease))) return false;
+            read[i] = new KvTxnOp { Kind = (KvTxnOpKind)kind, Range = range!, Value = value, Lease = lease };
         }
         ops = read;
         return true;

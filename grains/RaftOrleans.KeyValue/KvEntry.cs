@@ -8,4 +8,5 @@ namespace RaftOrleans.KeyValue;
 /// <param name="CreateRevision">The store revision that created the key (since its last delete).</param>
 /// <param name="ModRevision">The store revision that last wrote it.</param>
 /// <param name="Version">How many times it was written since it was created (1 after the first put).</param>
-public readonly record struct KvEntry(string Key, string? Value, long CreateRevision, long ModRevision, long Version);
+/// <param name="Lease">The lease it is attached to (0 = none).</param>
+public readonly record struct KvEntry(string Key, string? Value, long CreateRevision, long ModRevision, long Version, long Lease = 0);

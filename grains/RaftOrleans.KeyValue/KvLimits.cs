@@ -37,6 +37,9 @@ public sealed class KvLimits
     public string? Validate(KvCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
+        if (command.Op is KvOp.LeaseGrant or KvOp.LeaseRevoke) return ValidateLeaseCommand(command) ?? ValidateSession(command);
+        if (command.Op != KvOp.Put && command.Lease != 0) return $"{command.Op} must not carry a lease";
+        if (command.Ttl != 0) return $"{command.Op} must not carry a time to live";
         if (command.Op is KvOp.DeleteRange or KvOp.Txn) return ValidateMultiKey(command) ?? ValidateSession(command);
         if (ValidateKey(command.Key) is string keyError) return keyError;
         if (command.Op is not (KvOp.Put or KvOp.Delete or KvOp.Cas or KvOp.Increment)) return $"unknown operation {(byte)command.Op}";
@@ -48,6 +51,7 @@ public sealed class KvLimits
         {
             case KvOp.Put:
                 if (command.Value is null) return "Put needs a value";
+                if (command.Lease < 0) return $"lease must not be negative, was {command.Lease}";
                 if (conditions != 0) return "Put must not carry a Cas condition (ExpectedValue, ExpectedRevision or MustNotExist)";
                 break;
             case KvOp.Delete:
@@ -104,6 +108,22 @@ public sealed class KvLimits
         return null;
     }
 
+    private static string? ValidateLeaseCommand(KvCommand command)
+    {
+        if (command.Key.Length != 0 || command.Value is not null || command.ExpectedValue is not null || command.ExpectedRevision is not null
+            || command.MustNotExist || command.Delta != 0 || command.Range is not null || command.Txn is not null)
+            return $"{command.Op} carries only a lease id{(command.Op == KvOp.LeaseGrant ? " and a time to live" : "")}";
+        if (command.Op == KvOp.LeaseRevoke)
+        {
+            if (command.Ttl != 0) return "LeaseRevoke must not carry a time to live";
+            return command.Lease > 0 ? null : $"lease id must be positive, was {command.Lease}";
+        }
+        if (command.Lease < 0) return $"lease id must not be negative (0 picks one), was {command.Lease}";
+        if (command.Ttl <= 0) return $"a lease's time to live must be at least 1 second, was {command.Ttl}";
+        if (command.Ttl > KeyValueStateMachine.MaxLeaseTtl) return $"a lease's time to live must be at most {KeyValueStateMachine.MaxLeaseTtl} seconds, was {command.Ttl}";
+        return null;
+    }
+
     private string? ValidateMultiKey(KvCommand command)
     {
         if (command.Key.Length != 0 || command.Value is not null || command.ExpectedValue is not null
@@ -154,18 +174,19 @@ public sealed class KvLimits
                     if (!op.Range.IsSingleKey) return $"{where}: a put takes one key";
                     if (ValidateRange(op.Range, forRead: false) is { } putKeyError) return $"{where}: {putKeyError}";
                     if (op.Value is null) return $"{where}: a put needs a value";
+                    if (op.Lease < 0) return $"{where}: lease must not be negative, was {op.Lease}";
                     if (ValidateValue(op.Value, "value") is { } valueError) return $"{where}: {valueError}";
                     Utf16Text.TryGetUtf8ByteCount(op.Value, out int bytes, out _);
                     valueBytes += bytes;
                     if (!puts.Add(op.Range.Key)) return $"{where}: key '{op.Range.Key}' is put twice in the {branch} branch";
                     break;
                 case KvTxnOpKind.Delete:
-                    if (op.Value is not null) return $"{where}: a delete takes no value";
+                    if (op.Value is not null || op.Lease != 0) return $"{where}: a delete takes no value or lease";
                     if (ValidateRange(op.Range, forRead: false) is { } deleteError) return $"{where}: {deleteError}";
                     deletes.Add(op.Range);
                     break;
                 case KvTxnOpKind.Range:
-                    if (op.Value is not null) return $"{where}: a read takes no value";
+                    if (op.Value is not null || op.Lease != 0) return $"{where}: a read takes no value or lease";
                     if (ValidateRange(op.Range) is { } rangeError) return $"{where}: {rangeError}";
                     if (op.Range.Revision != 0) return $"{where}: a read inside a transaction reads the transaction's own revision, so it takes none";
                     break;

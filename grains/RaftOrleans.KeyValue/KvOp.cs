@@ -20,4 +20,10 @@ public enum KvOp : byte
 
     /// <summary>A transaction (<see cref="KvCommand.Txn"/>): compares, then one branch of operations, at one revision.</summary>
     Txn = 6,
+
+    /// <summary>Grant a lease of <see cref="KvCommand.Ttl"/> seconds, with id <see cref="KvCommand.Lease"/> (0 = the next free one).</summary>
+    LeaseGrant = 7,
+
+    /// <summary>End lease <see cref="KvCommand.Lease"/> and delete every key attached to it (a revoke, or an expiry the leader decided).</summary>
+    LeaseRevoke = 8,
 }

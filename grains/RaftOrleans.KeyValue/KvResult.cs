@@ -15,6 +15,8 @@ namespace RaftOrleans.KeyValue;
 /// <item>Txn <see cref="KvStatus.Ok"/>: <see cref="Succeeded"/> says which branch ran, <see cref="Responses"/> holds one
 /// result per operation of it, <see cref="Revision"/> the store revision after it.</item>
 /// <item>Watch <see cref="KvStatus.Ok"/>: <see cref="Events"/>, and <see cref="Revision"/> the revision they are complete through.</item>
+/// <item>Lease grant <see cref="KvStatus.Ok"/>: <see cref="Lease"/> and <see cref="Ttl"/>. Lease revoke: <see cref="Count"/>
+/// keys deleted, <see cref="Revision"/> the store revision after it. An unknown lease: <see cref="KvStatus.NotFound"/>.</item>
 /// <item><see cref="KvStatus.NotFound"/>: no value, revision 0.</item>
 /// <item><see cref="KvStatus.CasConflict"/>: the current value and revision (null and 0 if the key is absent).</item>
 /// <item><see cref="KvStatus.BadInput"/>: <see cref="Message"/> says why.</item>
@@ -51,6 +53,15 @@ public readonly record struct KvResult(KvStatus Status, string? Value, long Revi
     /// <summary>A watch's changes, oldest first (never cached in a session: a watch is a read).</summary>
     public IReadOnlyList<KvEvent>? Events { get; init; }
 
+    /// <summary>A lease's id (grant, keep-alive, time-to-live).</summary>
+    public long Lease { get; init; }
+
+    /// <summary>A lease's time to live in seconds: as granted (grant, keep-alive), or what is left (time-to-live).</summary>
+    public long Ttl { get; init; }
+
+    /// <summary>A time-to-live answer's TTL as granted, in seconds.</summary>
+    public long GrantedTtl { get; init; }
+
     /// <summary>The result for an absent key.</summary>
     public static KvResult NotFound => new(KvStatus.NotFound, null, 0);
 
@@ -62,6 +73,7 @@ public readonly record struct KvResult(KvStatus Status, string? Value, long Revi
     public bool SameAs(KvResult other) =>
         Status == other.Status && Value == other.Value && Revision == other.Revision && Message == other.Message
         && CreateRevision == other.CreateRevision && Version == other.Version && Count == other.Count && More == other.More
+        && Lease == other.Lease && Ttl == other.Ttl && GrantedTtl == other.GrantedTtl
         && Succeeded == other.Succeeded
         && (Entries ?? []).SequenceEqual(other.Entries ?? [])
         && (Events ?? []).SequenceEqual(other.Events ?? [])

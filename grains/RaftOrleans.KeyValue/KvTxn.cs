@@ -25,8 +25,11 @@ public sealed record KvTxnOp
     /// <summary>The value of a put.</summary>
     public string? Value { get; init; }
 
-    /// <summary>A put of <paramref name="value"/> at <paramref name="key"/>.</summary>
-    public static KvTxnOp Put(string key, string value) => new() { Kind = KvTxnOpKind.Put, Range = KvRange.Single(key), Value = value };
+    /// <summary>The lease of a put (0 = none).</summary>
+    public long Lease { get; init; }
+
+    /// <summary>A put of <paramref name="value"/> at <paramref name="key"/>, attached to <paramref name="lease"/> (0 = none).</summary>
+    public static KvTxnOp Put(string key, string value, long lease = 0) => new() { Kind = KvTxnOpKind.Put, Range = KvRange.Single(key), Value = value, Lease = lease };
 
     /// <summary>A delete of <paramref name="range"/>.</summary>
     public static KvTxnOp Delete(KvRange range) => new() { Kind = KvTxnOpKind.Delete, Range = range };

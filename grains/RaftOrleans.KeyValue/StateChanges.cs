@@ -9,14 +9,18 @@ namespace RaftOrleans.KeyValue;
 public sealed class StateChanges
 {
     private readonly long _maxSessions;
+    private readonly long _lastLeaseId;
+    private readonly KeyValueStateMachine.LeaseItem[] _leases;
     private readonly KeyValueStateMachine.KeyItem[] _keys;
     private readonly KeyValueStateMachine.SessionItem[] _sessions;
 
-    internal StateChanges(long maxSessions, long appliedIndex, long revision, KeyValueStateMachine.KeyItem[] keys, KeyValueStateMachine.SessionItem[] sessions)
+    internal StateChanges(long maxSessions, long appliedIndex, long revision, long lastLeaseId, KeyValueStateMachine.LeaseItem[] leases, KeyValueStateMachine.KeyItem[] keys, KeyValueStateMachine.SessionItem[] sessions)
     {
         _maxSessions = maxSessions;
         AppliedIndex = appliedIndex;
         Revision = revision;
+        _lastLeaseId = lastLeaseId;
+        _leases = leases;
         _keys = keys;
         _sessions = sessions;
     }
@@ -39,7 +43,7 @@ public sealed class StateChanges
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPartBytes, 64);
         return KeyValueStateMachine.EncodeParts(
-            _maxSessions, AppliedIndex, Revision,
+            _maxSessions, AppliedIndex, Revision, _lastLeaseId, _leases.OrderBy(l => l.Id).ToList(),
             _keys.OrderBy(k => k.Key, KeyOrder.Instance),
             _sessions.OrderBy(s => s.ClientId),
             maxPartBytes);

@@ -10,6 +10,8 @@ namespace RaftOrleans.Consensus.Tests.KeyValue;
 internal sealed class KeyspaceModel
 {
     private readonly List<Dictionary<string, KvEntry>> _states = [new(StringComparer.Ordinal)];
+    private readonly Dictionary<long, long> _leases = [];
+    private long _lastLeaseId;
 
     public long Revision => _states.Count - 1;
 
@@ -49,13 +51,14 @@ internal sealed class KeyspaceModel
         var next = new Dictionary<string, KvEntry>(Now, StringComparer.Ordinal);
         long revision = Revision + 1;
         bool changed = false;
-        void Put(string key, string value)
+        void Put(string key, string value, long lease = 0)
         {
             next[key] = next.TryGetValue(key, out var old)
-                ? old with { Value = value, ModRevision = revision, Version = old.Version + 1 }
-                : new KvEntry(key, value, revision, revision, 1);
+                ? old with { Value = value, ModRevision = revision, Version = old.Version + 1, Lease = lease }
+                : new KvEntry(key, value, revision, revision, 1, lease);
             changed = true;
         }
+        bool Unknown(long lease) => lease != 0 && !_leases.ContainsKey(lease);
         long DeleteMatching(KvRange range)
         {
             var doomed = next.Keys.Where(k => InRange(range, k)).ToList();
@@ -67,7 +70,8 @@ internal sealed class KeyspaceModel
         switch (command.Op)
         {
             case KvOp.Put:
-                Put(command.Key, command.Value!);
+                if (Unknown(command.Lease)) return KvResult.BadInput("unknown lease");
+                Put(command.Key, command.Value!, command.Lease);
                 result = new KvResult(KvStatus.Ok, command.Value, revision);
                 break;
             case KvOp.Delete:
@@ -90,16 +94,30 @@ internal sealed class KeyspaceModel
             case KvOp.Increment:
                 long n = 0;
                 if (next.TryGetValue(command.Key, out var held) && !long.TryParse(held.Value, out n)) return KvResult.BadInput("not an integer");
-                Put(command.Key, (n + command.Delta).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Put(command.Key, (n + command.Delta).ToString(System.Globalization.CultureInfo.InvariantCulture), held.Lease);
                 result = new KvResult(KvStatus.Ok, next[command.Key].Value, revision);
+                break;
+            case KvOp.LeaseGrant:
+                long id = command.Lease;
+                if (id == 0) { do id = ++_lastLeaseId; while (_leases.ContainsKey(id)); }
+                else if (_leases.ContainsKey(id)) return KvResult.BadInput("exists");
+                _leases[id] = command.Ttl;
+                return new KvResult(KvStatus.Ok, null, Revision) { Lease = id, Ttl = command.Ttl };
+            case KvOp.LeaseRevoke:
+                if (!_leases.Remove(command.Lease)) return new KvResult(KvStatus.NotFound, null, 0);
+                var attached = next.Values.Where(e => e.Lease == command.Lease).Select(e => e.Key).ToList();
+                foreach (var k in attached) next.Remove(k);
+                changed = attached.Count > 0;
+                result = new KvResult(KvStatus.Ok, null, changed ? revision : Revision) { Count = attached.Count, Lease = command.Lease };
                 break;
             default:
                 var txn = command.Txn!;
                 bool ok = txn.Compares.All(c => CompareHolds(c, next.TryGetValue(c.Key, out var e) ? e : null));
+                if ((ok ? txn.Success : txn.Failure).Any(op => op.Kind == KvTxnOpKind.Put && Unknown(op.Lease))) return KvResult.BadInput("unknown lease");
                 var responses = new List<KvResult>();
                 foreach (var op in ok ? txn.Success : txn.Failure)
                 {
-                    if (op.Kind == KvTxnOpKind.Put) { Put(op.Range.Key, op.Value!); responses.Add(new KvResult(KvStatus.Ok, op.Value, 0)); }
+                    if (op.Kind == KvTxnOpKind.Put) { Put(op.Range.Key, op.Value!, op.Lease); responses.Add(new KvResult(KvStatus.Ok, op.Value, 0)); }
                     else if (op.Kind == KvTxnOpKind.Delete) responses.Add(new KvResult(KvStatus.Ok, null, 0) { Count = DeleteMatching(op.Range) });
                     else responses.Add(Answer(op.Range, next, 0));
                 }

@@ -132,9 +132,12 @@ public sealed class KeyspaceModelTests
     {
         string key = Keys[random.Next(Keys.Length)];
         string value = random.Next(4) == 0 ? random.Next(-5, 5).ToString() : "v" + random.Next(10);
-        return random.Next(9) switch
+        return random.Next(11) switch
         {
-            0 or 1 => new KvCommand { Op = KvOp.Put, Key = key, Value = value },
+            0 => new KvCommand { Op = KvOp.Put, Key = key, Value = value },
+            1 => new KvCommand { Op = KvOp.Put, Key = key, Value = value, Lease = random.Next(4) },
+            9 => new KvCommand { Op = KvOp.LeaseGrant, Key = "", Lease = random.Next(3) == 0 ? random.Next(1, 4) : 0, Ttl = random.Next(0, 3) == 0 ? 0 : 60 },
+            10 => new KvCommand { Op = KvOp.LeaseRevoke, Key = "", Lease = random.Next(0, 5) },
             2 => new KvCommand { Op = KvOp.Delete, Key = key },
             3 => new KvCommand { Op = KvOp.Cas, Key = key, Value = value, ExpectedValue = "v" + random.Next(10) },
             4 => new KvCommand { Op = KvOp.Cas, Key = key, Value = value, ExpectedRevision = 1 + random.Next(40) },
@@ -163,7 +166,7 @@ public sealed class KeyspaceModelTests
 
     private static List<KvTxnOp> RandomOps(Random random) => Enumerable.Range(0, random.Next(4)).Select(_ => random.Next(3) switch
     {
-        0 => KvTxnOp.Put(Keys[random.Next(Keys.Length)], "t" + random.Next(10)),
+        0 => KvTxnOp.Put(Keys[random.Next(Keys.Length)], "t" + random.Next(10), random.Next(3) == 0 ? random.Next(4) : 0),
         1 => KvTxnOp.Delete(RandomRange(random, read: false)),
         _ => KvTxnOp.Read(RandomRange(random, read: true)),
     }).ToList();

@@ -39,6 +39,15 @@ public sealed class KvLimitsTests
         { TxnOf(new KvTxn { Success = [KvTxnOp.Read(KvRange.WithPrefix("a") with { Revision = 3 })] }), "success operation 1: a read inside a transaction reads the transaction's own revision, so it takes none" },
         { TxnOf(new KvTxn { Success = [new KvTxnOp { Kind = KvTxnOpKind.Put, Range = KvRange.WithPrefix("a"), Value = "v" }] }), "success operation 1: a put takes one key" },
         { new KvCommand { Op = KvOp.Txn, Key = "" }, "a transaction is required" },
+        { new KvCommand { Op = KvOp.LeaseGrant, Key = "", Ttl = 0 }, "a lease's time to live must be at least 1 second, was 0" },
+        { new KvCommand { Op = KvOp.LeaseGrant, Key = "", Ttl = -5 }, "a lease's time to live must be at least 1 second, was -5" },
+        { new KvCommand { Op = KvOp.LeaseGrant, Key = "", Ttl = 9_000_000_001 }, "a lease's time to live must be at most 9000000000 seconds, was 9000000001" },
+        { new KvCommand { Op = KvOp.LeaseGrant, Key = "", Lease = -1, Ttl = 5 }, "lease id must not be negative (0 picks one), was -1" },
+        { new KvCommand { Op = KvOp.LeaseGrant, Key = "k", Ttl = 5 }, "LeaseGrant carries only a lease id and a time to live" },
+        { new KvCommand { Op = KvOp.LeaseRevoke, Key = "", Lease = 0 }, "lease id must be positive, was 0" },
+        { new KvCommand { Op = KvOp.Put, Key = "k", Value = "v", Lease = -3 }, "lease must not be negative, was -3" },
+        { new KvCommand { Op = KvOp.Delete, Key = "k", Lease = 3 }, "Delete must not carry a lease" },
+        { TxnOf(new KvTxn { Success = [KvTxnOp.Put("a", "1", lease: -1)] }), "success operation 1: lease must not be negative, was -1" },
     };
 
     [Theory]

@@ -13,7 +13,7 @@ public sealed class KvMultiKeyCodecTests
             new KvCompare { Key = "a", Target = KvCompareTarget.Value, Operator = KvCompareOperator.Equal, Value = "x" },
             new KvCompare { Key = "😀", Target = KvCompareTarget.ModRevision, Operator = KvCompareOperator.Less, Number = 1 << 40 },
         ],
-        Success = [KvTxnOp.Put("a", "y"), KvTxnOp.Delete(KvRange.WithPrefix("p/")), KvTxnOp.Read(new KvRange { Key = "a", RangeEnd = "c", Limit = 5, KeysOnly = true })],
+        Success = [KvTxnOp.Put("a", "y", lease: 3), KvTxnOp.Delete(KvRange.WithPrefix("p/")), KvTxnOp.Read(new KvRange { Key = "a", RangeEnd = "c", Limit = 5, KeysOnly = true })],
         Failure = [KvTxnOp.Read(KvRange.Single("a") with { CountOnly = true })],
     };
 
@@ -24,6 +24,9 @@ public sealed class KvMultiKeyCodecTests
         new KvCommand { Op = KvOp.Increment, Key = "counter", Delta = -7 },
         new KvCommand { Op = KvOp.Txn, Key = "", Txn = Txn, ClientId = 1, Sequence = 1 },
         new KvCommand { Op = KvOp.Txn, Key = "", Txn = new KvTxn() },
+        new KvCommand { Op = KvOp.LeaseGrant, Key = "", Lease = 0, Ttl = 30 },
+        new KvCommand { Op = KvOp.LeaseGrant, Key = "", Lease = 12, Ttl = 9_000_000_000, ClientId = 4, Sequence = 2 },
+        new KvCommand { Op = KvOp.LeaseRevoke, Key = "", Lease = 12 },
     };
 
     [Theory]
@@ -35,8 +38,8 @@ public sealed class KvMultiKeyCodecTests
         Assert.Equal(KvCommandCodec.MultiKeyVersion, bytes[0]);
         Assert.True(KvCommandCodec.TryDecode(bytes, out KvCommand? decoded, out string? error), error);
         Assert.Equal(bytes, KvCommandCodec.Encode(decoded!));
-        Assert.Equal((command.Op, command.Key, command.Delta, command.ClientId, command.Sequence, command.AckedBelow, command.Range),
-            (decoded!.Op, decoded.Key, decoded.Delta, decoded.ClientId, decoded.Sequence, decoded.AckedBelow, decoded.Range));
+        Assert.Equal((command.Op, command.Key, command.Delta, command.ClientId, command.Sequence, command.AckedBelow, command.Range, command.Lease, command.Ttl),
+            (decoded!.Op, decoded.Key, decoded.Delta, decoded.ClientId, decoded.Sequence, decoded.AckedBelow, decoded.Range, decoded.Lease, decoded.Ttl));
     }
 
     [Fact]
