@@ -5,6 +5,7 @@ using Orleans.Hosting;
 using Orleans.Messaging;
 using Orleans.Runtime;
 using Orleans.Runtime.Membership;
+using RaftOrleans.Grains.Hosting;
 
 namespace RaftOrleans.Grains.AdoNet;
 
@@ -161,6 +162,10 @@ public static class SqliteHostingExtensions
     }
 
     /// <summary>Registers the silo's schema initializer once; it serves every requirement of the silo.</summary>
-    private static void AddSchemaInitializer(IServiceCollection services) =>
+    private static void AddSchemaInitializer(IServiceCollection services)
+    {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, SqliteSchemaInitializer>());
+        // Also when the Raft storage is opened offline, without a silo (raftkv-silo restore).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRaftStorageInitializer, SqliteSchemaInitializer>());
+    }
 }
