@@ -164,8 +164,11 @@ public static class SqliteHostingExtensions
     /// <summary>Registers the silo's schema initializer once; it serves every requirement of the silo.</summary>
     private static void AddSchemaInitializer(IServiceCollection services)
     {
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, SqliteSchemaInitializer>());
-        // Also when the Raft storage is opened offline, without a silo (raftkv-silo restore).
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRaftStorageInitializer, SqliteSchemaInitializer>());
+        services.TryAddSingleton<SqliteSchemaInitializer>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, SqliteSchemaInitializer>(
+            provider => provider.GetRequiredService<SqliteSchemaInitializer>()));
+        // The same initializer when the Raft storage is opened offline, without a silo (raftkv-silo restore).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRaftStorageInitializer, SqliteSchemaInitializer>(
+            provider => provider.GetRequiredService<SqliteSchemaInitializer>()));
     }
 }
