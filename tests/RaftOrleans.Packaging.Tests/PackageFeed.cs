@@ -48,7 +48,7 @@ public sealed record PackageFile(string Path, XElement Metadata, IReadOnlyList<s
 
 /// <summary>
 /// The local folder feed under test: <c>RAFTKV_PACKAGE_FEED</c> (scripts/test.sh packs the solution there
-/// right after building it), or, when that is unset, a temporary folder this fixture packs the solution into.
+/// right after building it), or, when that is unset, a temporary folder this fixture packs the built solution into.
 /// </summary>
 public sealed class PackageFeed : IAsyncLifetime
 {
@@ -78,7 +78,9 @@ public sealed class PackageFeed : IAsyncLifetime
             _packedHere = Directory.CreateTempSubdirectory("raftkv-feed-").FullName;
             Folder = _packedHere;
             var pack = await Tool.RunAsync("dotnet",
-                ["pack", Path.Combine(Tool.RepositoryRoot, "RaftOrleans.sln"), "-c", Tool.BuildConfiguration, "-nologo", "-o", Folder],
+                // --no-build: the solution is built already (this test is part of it); building it again here
+                // could rewrite the assemblies this very test host has loaded.
+                ["pack", Path.Combine(Tool.RepositoryRoot, "RaftOrleans.sln"), "-c", Tool.BuildConfiguration, "--no-build", "-nologo", "-o", Folder],
                 Tool.RepositoryRoot, TimeSpan.FromMinutes(10));
             Assert.True(pack.ExitCode == 0, pack.ToString());
         }
