@@ -76,6 +76,13 @@ public sealed class RaftKeyValueOptions
     public int SnapshotEveryEntries { get; set; } = 10_000;
 
     /// <summary>
+    /// How many recent key changes each replica keeps for reads at an older revision (consistent pages) and for
+    /// watches resuming from a revision; older revisions answer Compacted. Not replicated: a replica keeps changes from
+    /// when it loaded its snapshot on. Memory: about 100 bytes plus the old value per change. Default 50,000.
+    /// </summary>
+    public int HistoryEvents { get; set; } = KeyValue.KeyValueStateMachine.DefaultHistoryEvents;
+
+    /// <summary>
     /// Log entries kept behind a durable snapshot when the log is compacted, so a follower that lags by
     /// less than this still catches up with plain appends instead of a snapshot install (hashicorp/raft's
     /// TrailingLogs). Default 5,000 (etcd keeps 5,000 too).

@@ -41,6 +41,7 @@ public sealed class RaftKeyValueOptionsValidator(IOptions<RaftKeyValueOptions> o
         if (o.RequestTimeout <= TimeSpan.Zero || o.AttemptTimeout <= TimeSpan.Zero) return "RequestTimeout and AttemptTimeout must be positive.";
         if (o.LogChunkEntries < 1) return "LogChunkEntries must be positive.";
         if (o.SnapshotEveryEntries < 1) return "SnapshotEveryEntries must be positive.";
+        if (o.HistoryEvents is < 0 or > 10_000_000) return $"HistoryEvents must be between 0 and 10,000,000 (recent changes kept for revision reads and watches), was {o.HistoryEvents}.";
         if (o.TrailingEntries < 0) return $"TrailingEntries must not be negative, was {o.TrailingEntries}.";
         if (o.SnapshotPartBytes < 1024 || o.SnapshotPartBytes > 4 << 20) return $"SnapshotPartBytes must be between 1 KiB and 4 MiB, was {o.SnapshotPartBytes}.";
         if (o.WakeReminderPeriod < TimeSpan.FromSeconds(1)) return "WakeReminderPeriod must be at least 1 s.";

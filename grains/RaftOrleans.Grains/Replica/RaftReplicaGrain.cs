@@ -86,7 +86,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
         // so a replica added later (not among them) never campaigns before it holds the one that made it a voter.
         var peers = _topology.InitialVoterIds(_key.Group);
         var writeGate = SqliteWriteGate.For(ServiceProvider, _options.StorageProviderName);
-        _store = new ReplicaLogStore(storage, this.GetGrainId(), _options.LogChunkEntries, _options.SnapshotPartBytes, peers, writeGate: writeGate);
+        _store = new ReplicaLogStore(storage, this.GetGrainId(), _options.LogChunkEntries, _options.SnapshotPartBytes, peers, writeGate: writeGate, historyEvents: _options.HistoryEvents);
         // The head, the snapshot rows and the log after the compaction point; the state machine is
         // the durable snapshot's, and the committed entries after it are applied again by the pump.
         await _store.LoadAsync();

@@ -30,6 +30,7 @@ internal sealed class ReplicaLogStore
     private readonly int _chunkEntries;
     private readonly IReadOnlyList<int> _voters;
     private readonly int _maxSessions;
+    private readonly int _historyEvents;
     private ReplicaHeadState _head = new();
     private Task _chunkDeletes = Task.CompletedTask;
 
@@ -40,8 +41,10 @@ internal sealed class ReplicaLogStore
     /// <param name="voters">The group's voters (the configuration recorded with a compaction point).</param>
     /// <param name="maxSessions">Session limit of a state machine created from nothing.</param>
     /// <param name="writeGate">The provider's write gate (<see cref="SqliteWriteGate.For"/>), if it has one.</param>
-    public ReplicaLogStore(IGrainStorage storage, GrainId grainId, int chunkEntries, int snapshotPartBytes = 1 << 20, IReadOnlyList<int>? voters = null, int maxSessions = 10_000, SqliteWriteGate? writeGate = null)
+    /// <param name="historyEvents">Recent key changes the loaded state machine keeps (<see cref="KeyValueStateMachine.HistoryEvents"/>).</param>
+    public ReplicaLogStore(IGrainStorage storage, GrainId grainId, int chunkEntries, int snapshotPartBytes = 1 << 20, IReadOnlyList<int>? voters = null, int maxSessions = 10_000, SqliteWriteGate? writeGate = null, int historyEvents = KeyValueStateMachine.DefaultHistoryEvents)
     {
+        _historyEvents = historyEvents;
         _rows = new ReplicaRows(storage, grainId, writeGate);
         _chunkEntries = chunkEntries;
         _voters = voters ?? [];
@@ -97,7 +100,7 @@ internal sealed class ReplicaLogStore
         // replica can send anything: a replica on a replaced disk must never speak under the old one.
         head.Incarnation = StorageIncarnation.Resolve(head.Incarnation, Random.Shared, out var mustPersist);
         if (mustPersist) await _rows.WriteAsync(HeadName, head);
-        LoadedStateMachine = await Snapshots.LoadAsync(_maxSessions);
+        LoadedStateMachine = await Snapshots.LoadAsync(_maxSessions, _historyEvents);
         // The commit index is persisted lazily (see SaveAsync); what was applied was committed.
         var applied = LoadedStateMachine.AppliedIndex;
         if (applied > head.Commit) head.Commit = applied;

@@ -53,7 +53,7 @@ internal sealed class ReplicaSnapshotStore(ReplicaRows rows, int maxPartBytes)
     /// Reads the manifest and the rows it names, and rebuilds the state machine they describe.
     /// A replica with no manifest but a pre-manifest <c>raftkv.sm</c> row starts from that row.
     /// </summary>
-    public async Task<KeyValueStateMachine> LoadAsync(int maxSessions)
+    public async Task<KeyValueStateMachine> LoadAsync(int maxSessions, int historyEvents = KeyValueStateMachine.DefaultHistoryEvents)
     {
         var manifest = await rows.ReadAsync<SnapshotManifestState>(ManifestName);
         if (manifest is null)
@@ -64,11 +64,11 @@ internal sealed class ReplicaSnapshotStore(ReplicaRows rows, int maxPartBytes)
                 ? new SnapshotManifestState { AppliedIndex = legacy.AppliedIndex, BaseBytes = legacy.Data.Length }
                 : new SnapshotManifestState();
             Manifest = manifest;
-            return legacy is { AppliedIndex: > 0 } ? KeyValueStateMachine.Restore(legacy.Data) : new KeyValueStateMachine(maxSessions);
+            return legacy is { AppliedIndex: > 0 } ? KeyValueStateMachine.Restore(legacy.Data, historyEvents) : new KeyValueStateMachine(maxSessions, historyEvents);
         }
         Manifest = manifest;
         var parts = await ReadPartsAsync(manifest);
-        var machine = KeyValueStateMachine.RestoreParts(parts, maxSessions);
+        var machine = KeyValueStateMachine.RestoreParts(parts, maxSessions, historyEvents);
         if (machine.AppliedIndex != manifest.AppliedIndex)
         {
             throw new InvalidOperationException($"The snapshot rows reach index {machine.AppliedIndex}, the manifest says {manifest.AppliedIndex}: storage is corrupt.");
