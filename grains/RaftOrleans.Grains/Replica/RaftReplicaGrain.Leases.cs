@@ -23,8 +23,10 @@ internal sealed partial class RaftReplicaGrain
 
     private void StartLeaseClock()
     {
-        // A step longer than a few ticks is a stall of the pump or the process, not time the leases lived through.
-        _leaseClock = new LeaseClock(maxStep: 4 * _options.TickInterval, retryAfter: TimeSpan.FromSeconds(1));
+        // A step longer than the shortest election timeout is a stall of the pump or the process, not time the leases
+        // lived through: had the stall been seen by the followers, they would have elected a leader that restarts every
+        // lease at its full TTL anyway. (Under a starved timer a lease can so outlive its TTL; it never ends early.)
+        _leaseClock = new LeaseClock(maxStep: _options.ElectionTicks * _options.TickInterval, retryAfter: TimeSpan.FromSeconds(1));
         _leaseClockAt = Stopwatch.GetTimestamp();
     }
 
