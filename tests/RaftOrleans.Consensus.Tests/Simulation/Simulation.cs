@@ -47,6 +47,10 @@ internal sealed class Simulation : IClientHost, INemesisHost
         _endAt = (long)(options.Ticks + options.QuietTicks) * UnitsPerTick;
     }
 
+    // How often the watch client polls: a few ticks, so a poll often lands during an election or a partition.
+    private const int WatchPollTicks = 3;
+    private readonly SimulatedWatcher _watcher = new();
+
     /// <inheritdoc />
     public long Now { get; private set; }
     /// <inheritdoc />
@@ -75,6 +79,8 @@ internal sealed class Simulation : IClientHost, INemesisHost
         {
             steps = sim.Execute();
             sim.CheckConvergence();
+            sim._watcher.Poll(sim._replicas);
+            sim._watcher.CheckFinal(sim._replicas.Where(r => r.IsUp).Select(r => r.Machine!));
             LinearizabilityResult result = LinearizabilityChecker.Check(sim.Recorder.Snapshot());
             verdict = result.Verdict;
             if (verdict == LinearizabilityVerdict.NotLinearizable)
@@ -115,6 +121,8 @@ internal sealed class Simulation : IClientHost, INemesisHost
             MembershipChanges = sim._nemesis.MembershipChanges,
             SnapshotsInstalled = sim._replicas.Sum(r => r.SnapshotsInstalled),
             Compactions = sim._replicas.Sum(r => r.Compactions),
+            WatchEvents = sim._watcher.Events,
+            WatchRelists = sim._watcher.Relists,
             // Only the members of the final configuration must catch up; a wiped replica is excluded (its messages are
             // dropped) until it is removed and added again.
             Converged = sim._replicas.All(r => r.IsUp) && sim.FinalMembers().Select(r => r.Machine!.AppliedIndex).Distinct().Count() == 1,
@@ -142,6 +150,7 @@ internal sealed class Simulation : IClientHost, INemesisHost
         foreach (SimulatedClient client in _clients) client.ScheduleNext();
         Schedule(Options.NemesisIntervalTicks * (long)UnitsPerTick, new NemesisRound());
         Schedule(_quietAt, new QuietPhase());
+        Schedule(WatchPollTicks * (long)UnitsPerTick, new WatchPoll());
 
         while (_queue.TryDequeue(out SimEvent? e, out var at))
         {
@@ -178,6 +187,10 @@ internal sealed class Simulation : IClientHost, INemesisHost
                 break;
             case ClientOperationDeadline(int client, long sequence):
                 _clients[client].OnDeadline(sequence);
+                break;
+            case WatchPoll:
+                _watcher.Poll(_replicas);
+                Schedule(WatchPollTicks * (long)UnitsPerTick, e);
                 break;
             case ClientWake(int client):
                 if (Now < _stopClientsAt) _clients[client].StartOperation();

@@ -25,6 +25,9 @@ internal sealed record HealPartition(long Epoch) : SimEvent;
 /// <summary>The faulty phase ends: heal, restart everything, calm the network.</summary>
 internal sealed record QuietPhase : SimEvent;
 
+/// <summary>The watch client polls whichever replica leads.</summary>
+internal sealed record WatchPoll : SimEvent;
+
 /// <summary>A client starts its next operation.</summary>
 internal sealed record ClientWake(int Client) : SimEvent;
 

@@ -31,6 +31,10 @@ internal sealed record SimulationOutcome
     public int SnapshotsInstalled { get; init; }
     /// <summary>Log compactions over all replicas.</summary>
     public int Compactions { get; init; }
+    /// <summary>Watch events the watch client checked.</summary>
+    public long WatchEvents { get; init; }
+    /// <summary>Times the watch client's start was compacted and it read the keyspace again.</summary>
+    public int WatchRelists { get; init; }
     /// <summary>Partitions started.</summary>
     public required int Partitions { get; init; }
     /// <summary>The linearizability verdict (Undecided when the search ran out of budget), or null

@@ -32,6 +32,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
                 + $"({config.Sum(o => o.Completed)} completed), {config.Sum(o => o.Elections)} elections, {config.Sum(o => o.Crashes)} crashes, {config.Sum(o => o.Wipes)} wipes, {config.Sum(o => o.MembershipChanges)} membership changes, "
                 + $"{config.Sum(o => o.Partitions)} partitions, {config.Sum(o => o.Pauses)} pauses, {config.Count(o => o.Converged)} converged at the end, "
                 + $"{config.Sum(o => o.Compactions)} compactions, {config.Sum(o => o.SnapshotsInstalled)} snapshots installed, "
+                + $"{config.Sum(o => o.WatchEvents)} watch events checked ({config.Sum(o => o.WatchRelists)} relists after a compacted start), "
                 + $"{config.Count(o => o.Failed)} violations");
         }
         if (settings.SummaryFile is string file) File.AppendAllText(file, sweep.Summary + Environment.NewLine);
