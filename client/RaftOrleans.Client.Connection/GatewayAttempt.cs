@@ -19,6 +19,7 @@ internal sealed class GatewayAttempt(IPEndPoint endpoint)
     private TimeSpan _elapsed;
     private bool _tcpOpened;
     private bool _answeredLate;
+    private string? _tlsProblem;
 
     /// <summary>The gateway.</summary>
     public IPEndPoint Endpoint { get; } = endpoint;
@@ -83,6 +84,15 @@ internal sealed class GatewayAttempt(IPEndPoint endpoint)
         }
     }
 
+    /// <summary>This client refused the gateway's TLS certificate (<paramref name="reason"/> says why).</summary>
+    public void Refused(string reason)
+    {
+        lock (_lock)
+        {
+            _tlsProblem = reason;
+        }
+    }
+
     /// <summary>The handshake completed.</summary>
     public void Succeeded()
     {
@@ -124,6 +134,10 @@ internal sealed class GatewayAttempt(IPEndPoint endpoint)
         lock (_lock)
         {
             string tries = _failures > 1 ? $", {_failures} tries" : "";
+            if (_tlsProblem is not null && _outcome is not (GatewayOutcome.Ok or GatewayOutcome.NotNeeded or GatewayOutcome.Connecting))
+            {
+                return $"{Endpoint} refused by this client: {_tlsProblem}{tries}";
+            }
             return _outcome switch
             {
                 GatewayOutcome.NotTried => $"{Endpoint} not tried",
@@ -145,6 +159,11 @@ internal sealed class GatewayAttempt(IPEndPoint endpoint)
     {
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
+            // TLS: the gateway refused this client's certificate (or sent none we trust).
+            if (e is System.Security.Authentication.AuthenticationException)
+            {
+                return (GatewayOutcome.Failed, $"TLS handshake failed: {e.Message}");
+            }
             if (e is SocketException socket)
             {
                 return socket.SocketErrorCode == SocketError.ConnectionRefused

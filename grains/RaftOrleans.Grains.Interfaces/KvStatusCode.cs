@@ -14,4 +14,9 @@ public enum KvStatusCode : byte
     Unavailable = 3,
     /// <summary>The request was rejected before reaching the log (empty or oversized key, unknown group, ...).</summary>
     BadInput = 4,
+    /// <summary>
+    /// The gateway refused the caller (no valid client credential, or not allowed to do this). Never sent by a
+    /// gateway as a response status: clients map an <see cref="AccessDeniedException"/> to it. The request never reached the log.
+    /// </summary>
+    PermissionDenied = 5,
 }
