@@ -8,7 +8,7 @@ namespace RaftOrleans.Client.Connection;
 /// One gateway's part in a connection race: when it was tried, how each try ended, and the line the
 /// user sees for it ("127.0.0.1:30001 refused (4 tries)").
 /// </summary>
-internal sealed class GatewayAttempt(IPEndPoint endpoint)
+internal sealed class GatewayAttempt(IPEndPoint endpoint, string? closedHint = null)
 {
     private readonly object _lock = new();
     private readonly Stopwatch _clock = new();
@@ -71,6 +71,13 @@ internal sealed class GatewayAttempt(IPEndPoint endpoint)
     public void Failed(Exception exception)
     {
         (GatewayOutcome kind, string detail) = Classify(exception);
+        // A gateway that closes the connection before the Orleans handshake is (nearly always) one that
+        // refused TLS: this client's certificate, or a plain connection to a silo that requires TLS.
+        if (closedHint is not null && kind == GatewayOutcome.Failed
+            && (detail.Contains("terminated prematurely", StringComparison.Ordinal) || detail.Contains("connection closed", StringComparison.OrdinalIgnoreCase)))
+        {
+            detail = $"{detail} ({closedHint})";
+        }
         lock (_lock)
         {
             // Orleans answers a try within its reconnect back-off with "will retry after": that says

@@ -37,8 +37,8 @@ public sealed class CertificateTrust
     {
         if (certificate is null) return "no certificate presented";
         DateTime now = _time.GetUtcNow().UtcDateTime;
-        if (now < certificate.NotBefore.ToUniversalTime()) return $"certificate '{certificate.Subject}' is not valid before {certificate.NotBefore.ToUniversalTime():u}";
-        if (now > certificate.NotAfter.ToUniversalTime()) return $"certificate '{certificate.Subject}' expired at {certificate.NotAfter.ToUniversalTime():u}";
+        if (now < certificate.NotBefore.ToUniversalTime()) return $"certificate '{CommonName(certificate)}' is not valid before {certificate.NotBefore.ToUniversalTime():u}";
+        if (now > certificate.NotAfter.ToUniversalTime()) return $"certificate '{CommonName(certificate)}' expired at {certificate.NotAfter.ToUniversalTime():u}";
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(_authorities);
@@ -53,19 +53,19 @@ public sealed class CertificateTrust
             string detail = string.Join(", ", statuses);
             if (statuses.Contains(X509ChainStatusFlags.UntrustedRoot) || statuses.Contains(X509ChainStatusFlags.PartialChain))
             {
-                return $"certificate '{certificate.Subject}' is not issued by the cluster CA ({detail})";
+                return $"certificate '{CommonName(certificate)}' is not issued by the cluster CA ({detail})";
             }
             if (statuses.Contains(X509ChainStatusFlags.NotValidForUsage))
             {
-                return $"certificate '{certificate.Subject}' does not allow {usage.FriendlyName ?? usage.Value} ({detail})";
+                return $"certificate '{CommonName(certificate)}' does not allow {usage.FriendlyName ?? usage.Value} ({detail})";
             }
-            return $"certificate '{certificate.Subject}' is not valid: {detail}";
+            return $"certificate '{CommonName(certificate)}' is not valid: {detail}";
         }
         // The chain must end at one of OUR authorities, not merely at some self-signed root.
         X509Certificate2 root = chain.ChainElements[^1].Certificate;
         if (!_authorities.Cast<X509Certificate2>().Any(a => a.RawDataMemory.Span.SequenceEqual(root.RawDataMemory.Span)))
         {
-            return $"certificate '{certificate.Subject}' is not issued by the cluster CA";
+            return $"certificate '{CommonName(certificate)}' is not issued by the cluster CA";
         }
         return null;
     }

@@ -24,8 +24,7 @@ public sealed class ClientAuthorizationFilter(
     /// <inheritdoc />
     public Task Invoke(IIncomingGrainCallContext context)
     {
-        bool fromClient = context.SourceId is not { } source || source.IsClient();
-        if (!fromClient || context.TargetId.IsSystemTarget())
+        if (!IsExternalClient(context.SourceId) || context.TargetId.IsSystemTarget())
         {
             return context.Invoke();
         }
@@ -48,6 +47,15 @@ public sealed class ClientAuthorizationFilter(
         }
         return context.Invoke();
     }
+
+    /// <summary>
+    /// True for a call from a client connected through a gateway. A silo's own hosted client (startup tasks,
+    /// health checks, code outside grains on a silo: <c>sys.client/hosted-{silo}</c>) is inside the cluster.
+    /// </summary>
+    internal static bool IsExternalClient(GrainId? source)
+        => source is not { } id || (id.IsClient() && !id.Key.ToString()!.StartsWith(HostedClientPrefix, StringComparison.Ordinal));
+
+    private const string HostedClientPrefix = "hosted-";
 
     private Task Deny(IIncomingGrainCallContext context, string? identity, string reason)
     {

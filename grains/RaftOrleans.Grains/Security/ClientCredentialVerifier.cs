@@ -90,13 +90,13 @@ public sealed class ClientCredentialVerifier
             }
             if (!credential.VerifySignature(certificate, _serviceId))
             {
-                problem = $"the client credential of '{certificate.Subject}' has a bad signature";
+                problem = $"the client credential of '{CertificateTrust.CommonName(certificate)}' has a bad signature (signed by another key, or for another service id than '{_serviceId}')";
                 return null;
             }
             DateTimeOffset now = _time.GetUtcNow();
             if (credential.IssuedAt > now + _skew)
             {
-                problem = $"the client credential of '{certificate.Subject}' is issued in the future ({credential.IssuedAt:u})";
+                problem = $"the client credential of '{CertificateTrust.CommonName(certificate)}' is issued in the future ({credential.IssuedAt:u})";
                 return null;
             }
             problem = "";

@@ -44,11 +44,15 @@ public static class KeyValueGrainAccess
 
     /// <summary>Classifies a call to <paramref name="method"/> with <paramref name="request"/>'s arguments.</summary>
     public static AccessRequest Classify(string method, IInvokable request)
+        => Classify(method, i => i < request.GetArgumentCount() ? request.GetArgument(i) : null);
+
+    /// <summary>Classifies a call to <paramref name="method"/> whose argument i is <paramref name="argument"/>(i) (null past the last).</summary>
+    public static AccessRequest Classify(string method, Func<int, object?> argument)
     {
         if (!Methods.TryGetValue(method, out var rule)) return new AccessRequest(method, AccessKind.Admin, null);
         if (rule.KeyArgument < 0) return new AccessRequest(method, rule.Kind, null);
         // A key that is not a string (a changed signature) cannot be checked against prefixes: admin only.
-        return request.GetArgumentCount() > rule.KeyArgument && request.GetArgument(rule.KeyArgument) is string key
+        return argument(rule.KeyArgument) is string key
             ? new AccessRequest(method, rule.Kind, key)
             : new AccessRequest(method, AccessKind.Admin, null);
     }

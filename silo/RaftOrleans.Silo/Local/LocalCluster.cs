@@ -41,7 +41,7 @@ public sealed class LocalCluster(LocalClusterOptions options)
         try
         {
             StartChildren();
-            var probe = new ReadinessProbe(Path.Combine(options.DataPath, "cluster.db"), options.ClusterId, options.ClusterId) { Tls = options.ClientTls("admin") };
+            var probe = new ReadinessProbe(Path.Combine(options.DataPath, "cluster.db"), options.ClusterId, new SiloHostOptions().ServiceId) { Tls = options.ClientTls("admin") };
             (bool ready, string problem) = await probe.WaitAsync(
                 DateTime.UtcNow + options.ReadyTimeout, () => _children.Any(c => !c.GivenUp), stop);
             if (stop.IsCancellationRequested)

@@ -57,7 +57,7 @@ public sealed class ReadinessProbe(string clusterDatabasePath, string clusterId,
                         await Task.Delay(PollInterval, cancellationToken);
                     }
                 }
-                catch (Exception e) when (e is OrleansException or TimeoutException or OperationCanceledException
+                catch (Exception e) when (e is OrleansException or TimeoutException or OperationCanceledException or AccessDeniedException
                                               or InvalidOperationException or System.Data.Common.DbException)
                 {
                     if (cancellationToken.IsCancellationRequested)
