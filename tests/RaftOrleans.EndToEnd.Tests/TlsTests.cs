@@ -111,10 +111,21 @@ public sealed class TlsTests(TlsClusterFixture fixture) : IClassFixture<TlsClust
 
     [Fact]
     public async Task ATlsClientWithoutACertificateIsRefused()
+        => await AssertRawTlsRefusedAsync(fixture.Cluster.Silos[0].GatewayPort, certificate: null);
+
+    [Fact]
+    public async Task AClientCertificateCannotPoseAsASilo()
     {
-        SiloProcess silo = fixture.Cluster.Silos[0];
+        using X509Certificate2 writer = CertificateFiles.LoadWithKey(fixture.Client("writer").Certificate, fixture.Client("writer").Key);
+        await AssertRawTlsRefusedAsync(fixture.Cluster.Silos[1].SiloPort, writer);
+        await SiloLogsAsync("Refused a TLS peer on the silo port: certificate 'writer' is not a silo certificate (no OU=raftkv-silo)");
+    }
+
+    /// <summary>A raw TLS connection to <paramref name="port"/> presenting <paramref name="certificate"/> (or none) is closed by the silo.</summary>
+    private static async Task AssertRawTlsRefusedAsync(int port, X509Certificate2? certificate)
+    {
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, silo.GatewayPort);
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
         await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
         var refused = await Record.ExceptionAsync(async () =>
         {
@@ -123,6 +134,7 @@ public sealed class TlsTests(TlsClusterFixture fixture) : IClassFixture<TlsClust
             {
                 TargetHost = "localhost",
                 RemoteCertificateValidationCallback = (_, _, _, _) => true,
+                ClientCertificates = certificate is null ? null : new X509CertificateCollection { certificate },
             }, deadline.Token);
             // TLS 1.3: the client's side of the handshake ends before the server has judged it; the refusal
             // arrives as an alert or a close on the first read. A gateway that accepted would wait for the
@@ -131,7 +143,7 @@ public sealed class TlsTests(TlsClusterFixture fixture) : IClassFixture<TlsClust
             if (read == 0) throw new IOException("closed by the gateway");
         });
         Assert.True(refused is IOException or System.Security.Authentication.AuthenticationException,
-            $"the gateway must refuse a TLS client without a certificate; got {refused?.GetType().Name ?? "no error"}: {refused?.Message}");
+            $"the silo must close a connection with {(certificate is null ? "no certificate" : $"certificate '{certificate.Subject}'")} on port {port}; got {refused?.GetType().Name ?? "no error"}: {refused?.Message}");
     }
 
     [Fact]

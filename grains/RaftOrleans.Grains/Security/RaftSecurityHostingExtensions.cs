@@ -90,7 +90,7 @@ public static class RaftSecurityHostingExtensions
             if (SiloTrust.Check(certificate, usage) is { } problem) return problem;
             return CertificateTrust.OrganizationalUnits(certificate).Contains(Options.SiloOrganizationalUnit, StringComparer.Ordinal)
                 ? null
-                : $"certificate '{certificate.Subject}' is not a silo certificate (no OU={Options.SiloOrganizationalUnit})";
+                : $"certificate '{CertificateTrust.CommonName(certificate)}' is not a silo certificate (no OU={Options.SiloOrganizationalUnit})";
         }
 
         public TlsOptions TlsOptions(RemoteCertificateValidator validate) => new()
