@@ -16,6 +16,12 @@ trap "exit 130" INT TERM  # make signals run the EXIT trap, so the server never 
 raftkv_postgres_start || { echo "0 passed, 1 failed (could not start PostgreSQL; see above)"; exit 1; }
 
 dotnet build RaftOrleans.sln -c Release -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed (build failed)"; exit 1; }
+# Every package (one version, Directory.Build.props) into a local folder feed, emptied first so no package of an
+# earlier version lingers; tests/RaftOrleans.Packaging.Tests builds and runs the sample and the tools from it.
+export RAFTKV_PACKAGE_FEED="$PWD/artifacts/packages"
+rm -rf "$RAFTKV_PACKAGE_FEED"
+dotnet pack RaftOrleans.sln -c Release --no-build -nologo -clp:ErrorsOnly -o "$RAFTKV_PACKAGE_FEED" \
+  || { echo "0 passed, 1 failed (pack failed)"; exit 1; }
 # One test project at a time: each starts Orleans clusters, and two at once on 2 cores starve
 # each other's timers (false silo deaths, spurious elections).
 status=0

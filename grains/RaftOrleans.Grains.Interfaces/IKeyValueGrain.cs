@@ -16,6 +16,22 @@ public interface IKeyValueGrain : IGrainWithStringKey
     [Alias("Delete")] Task<KvResponse> Delete(string key);
     /// <summary>Sets <paramref name="key"/> to <paramref name="newValue"/> if <paramref name="condition"/> holds.</summary>
     [Alias("Cas")] Task<KvResponse> CompareAndSwap(string key, CasCondition condition, string newValue);
+    /// <summary>Reads the keys of <paramref name="request"/> in key order; linearizable unless it is serializable.</summary>
+    [Alias("Range")] Task<KvResponse> Range(RangeRequest request);
+    /// <summary>Deletes every key of <paramref name="request"/> (a prefix or an interval); answers how many.</summary>
+    [Alias("DeleteRange")] Task<KvResponse> DeleteRange(RangeRequest request);
+    /// <summary>Runs a transaction: compares, then one branch, at one store revision.</summary>
+    [Alias("Txn")] Task<KvResponse> Txn(TxnRequest request);
+    /// <summary>
+    /// One poll of a watch: the leader's changes to <paramref name="request"/>'s keys from <paramref name="fromRevision"/>
+    /// on (0 = changes after now), as soon as there are some, or none after a few seconds. Poll again from one past the
+    /// answer's <see cref="KvResponse.Revision"/>: no change is missed or repeated, across leader changes too.
+    /// <see cref="KvStatusCode.Compacted"/> when the leader no longer holds changes that old.
+    /// Use <see cref="IRaftKeyValueStore.WatchAsync"/> rather than polling by hand.
+    /// </summary>
+    [Alias("Watch")] Task<KvResponse> Watch(RangeRequest request, long fromRevision, int maxEvents = 1000);
+    /// <summary>Adds <paramref name="delta"/> to the integer <paramref name="key"/> holds (absent = 0); answers the new value.</summary>
+    [Alias("Increment")] Task<KvResponse> Increment(string key, long delta = 1);
     /// <summary>
     /// Applies one membership change at the leader (routed, retried until the request deadline) and answers once it
     /// is committed: Ok with the configuration's log index as revision, BadInput for a change that makes no sense

@@ -27,8 +27,8 @@ public sealed class AppliedRequests<TWaiter> : IStateMachineSnapshotter
     private readonly IAppliedRequestsHost<TWaiter> _host;
     private readonly Dictionary<long, (long Term, TWaiter Waiter, (long ClientId, long Sequence)? Session)> _proposals = [];
     private readonly Dictionary<(long ClientId, long Sequence), TWaiter> _sessions = [];
-    private readonly Dictionary<long, (string Key, TWaiter Waiter)> _readsAwaitingConfirmation = [];
-    private readonly List<(long Index, string Key, TWaiter Waiter)> _readsAwaitingApply = [];
+    private readonly Dictionary<long, (Func<KeyValueStateMachine, KvResult> Read, TWaiter Waiter)> _readsAwaitingConfirmation = [];
+    private readonly List<(long Index, Func<KeyValueStateMachine, KvResult> Read, TWaiter Waiter)> _readsAwaitingApply = [];
     private SnapshotImage? _lastInstalled;
     private StateRole _role = StateRole.Follower;
     private long _nextReadContext;
@@ -82,12 +82,20 @@ public sealed class AppliedRequests<TWaiter> : IStateMachineSnapshotter
     /// <summary>A context for the next <see cref="RaftNode.ReadIndex"/> call.</summary>
     public long NextReadContext() => ++_nextReadContext;
 
-    /// <summary>The node accepted a ReadIndex round with <paramref name="context"/> for <paramref name="key"/>.</summary>
+    /// <summary>The node accepted a ReadIndex round with <paramref name="context"/> for a read of <paramref name="key"/>.</summary>
     public void ReadStarted(long context, string key, TWaiter waiter)
     {
         ArgumentNullException.ThrowIfNull(key);
+        ReadStarted(context, machine => machine.Get(key), waiter);
+    }
+
+    /// <summary>The node accepted a ReadIndex round with <paramref name="context"/>; once the round's index is applied,
+    /// <paramref name="read"/> answers <paramref name="waiter"/> from the state machine.</summary>
+    public void ReadStarted(long context, Func<KeyValueStateMachine, KvResult> read, TWaiter waiter)
+    {
+        ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(waiter);
-        _readsAwaitingConfirmation[context] = (key, waiter);
+        _readsAwaitingConfirmation[context] = (read, waiter);
     }
 
     /// <summary>
@@ -108,7 +116,7 @@ public sealed class AppliedRequests<TWaiter> : IStateMachineSnapshotter
         foreach (var entry in ready.CommittedEntries) ApplyEntry(entry);
         foreach (var rs in ready.ReadStates)
         {
-            if (_readsAwaitingConfirmation.Remove(rs.Context, out var read)) _readsAwaitingApply.Add((rs.Index, read.Key, read.Waiter));
+            if (_readsAwaitingConfirmation.Remove(rs.Context, out var read)) _readsAwaitingApply.Add((rs.Index, read.Read, read.Waiter));
         }
         foreach (var context in ready.DroppedReads)
         {
@@ -129,7 +137,7 @@ public sealed class AppliedRequests<TWaiter> : IStateMachineSnapshotter
         var data = MemoryMarshal.TryGetArray(image.Data, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array
             : image.Data.ToArray();
-        var restored = KeyValueStateMachine.Restore(data);
+        var restored = KeyValueStateMachine.Restore(data, Machine.HistoryEvents);
         if (restored.AppliedIndex != image.Metadata.Index)
             throw new InvalidDataException($"Snapshot image is at index {restored.AppliedIndex}, its metadata says {image.Metadata.Index}.");
         Machine = restored;
@@ -186,7 +194,7 @@ public sealed class AppliedRequests<TWaiter> : IStateMachineSnapshotter
     {
         if (_readsAwaitingApply.Count == 0) return;
         var applied = Machine.AppliedIndex;
-        var ready = new List<(long Index, string Key, TWaiter Waiter)>();
+        var ready = new List<(long Index, Func<KeyValueStateMachine, KvResult> Read, TWaiter Waiter)>();
         var remaining = 0;
         for (var i = 0; i < _readsAwaitingApply.Count; i++)
         {
@@ -195,7 +203,7 @@ public sealed class AppliedRequests<TWaiter> : IStateMachineSnapshotter
             else _readsAwaitingApply[remaining++] = r;
         }
         _readsAwaitingApply.RemoveRange(remaining, _readsAwaitingApply.Count - remaining);
-        foreach (var r in ready) _host.Completed(r.Waiter, Machine.Get(r.Key), $"read at index {r.Index}");
+        foreach (var r in ready) _host.Completed(r.Waiter, r.Read(Machine), $"read at index {r.Index}");
     }
 
     private void Fail(TWaiter waiter, (long ClientId, long Sequence)? session, string reason)

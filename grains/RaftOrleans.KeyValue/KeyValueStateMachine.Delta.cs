@@ -9,7 +9,9 @@ namespace RaftOrleans.KeyValue;
 /// </summary>
 public sealed partial class KeyValueStateMachine
 {
-    private const byte PartVersion = 2;
+    // Version 2 held one revision per key (the log index of its last write) and no store revision.
+    private const byte PartVersionWithLogIndexRevisions = 2;
+    private const byte PartVersion = 3;
     private const byte Tombstone = 0;
     private const byte Present = 1;
 
@@ -54,7 +56,10 @@ public sealed partial class KeyValueStateMachine
         var sessionItems = new SessionItem[sessions.Count];
         int n = 0;
         foreach (long clientId in sessions) sessionItems[n++] = SessionItemOf(clientId);
-        return new StateChanges(MaxSessions, AppliedIndex, keyItems, sessionItems);
+        HashSet<long> leases = _changedLeases;
+        _changedLeases = [];
+        var leaseItems = leases.Select(LeaseItemOf).ToArray();
+        return new StateChanges(MaxSessions, AppliedIndex, Revision, _lastLeaseId, leaseItems, keyItems, sessionItems);
     }
 
     /// <summary>
@@ -65,13 +70,15 @@ public sealed partial class KeyValueStateMachine
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPartBytes, 64);
         return EncodeParts(
-            MaxSessions, AppliedIndex,
-            _data.Keys.Order(StringComparer.Ordinal).Select(KeyItemOf),
+            MaxSessions, AppliedIndex, Revision, _lastLeaseId, _leases.Keys.Order().Select(LeaseItemOf).ToList(),
+            _order.Select(KeyItemOf),
             _sessions.Keys.Order().Select(SessionItemOf),
             maxPartBytes);
     }
 
-    private KeyItem KeyItemOf(string key) => new(key, _data.TryGetValue(key, out StoredValue stored) ? stored : null);
+    private LeaseItem LeaseItemOf(long id) => new(id, _leases.TryGetValue(id, out LeaseState? lease) ? lease.Ttl : null);
+
+    private KeyItem KeyItemOf(string key) => new(key, _data.TryGetValue(key, out KeyRecord stored) ? stored : null);
 
     private SessionItem SessionItemOf(long clientId)
     {
@@ -87,26 +94,26 @@ public sealed partial class KeyValueStateMachine
     /// session limit comes from the first part; <paramref name="maxSessions"/> only applies to no parts.
     /// </summary>
     /// <exception cref="InvalidDataException">A part is corrupt, or the parts go back in applied index.</exception>
-    public static KeyValueStateMachine RestoreParts(IEnumerable<byte[]> parts, int maxSessions = 10_000)
+    public static KeyValueStateMachine RestoreParts(IEnumerable<byte[]> parts, int maxSessions = 10_000, int historyEvents = DefaultHistoryEvents)
     {
         ArgumentNullException.ThrowIfNull(parts);
         KeyValueStateMachine? machine = null;
         foreach (byte[] part in parts)
         {
-            if (machine is null && part.Length > 0 && part[0] == SnapshotVersion)
+            if (machine is null && part.Length > 0 && part[0] is SnapshotVersion or SnapshotVersionWithLogIndexRevisions)
             {
-                machine = Restore(part);
+                machine = Restore(part, historyEvents);
                 continue;
             }
             if (machine is null)
             {
                 var reader = new ByteReader(part);
-                ReadPartHeader(ref reader, out long partMaxSessions, out _);
-                machine = new KeyValueStateMachine((int)partMaxSessions);
+                ReadPartHeader(ref reader, out long partMaxSessions, out _, out _, out _);
+                machine = new KeyValueStateMachine((int)partMaxSessions, historyEvents);
             }
             machine.ApplyPart(part);
         }
-        return machine ?? new KeyValueStateMachine(maxSessions);
+        return machine ?? new KeyValueStateMachine(maxSessions, historyEvents);
     }
 
     /// <summary>The applied index a part was taken at (without decoding the rest).</summary>
@@ -115,17 +122,20 @@ public sealed partial class KeyValueStateMachine
     {
         ArgumentNullException.ThrowIfNull(part);
         var reader = new ByteReader(part);
-        ReadPartHeader(ref reader, out _, out long appliedIndex);
+        ReadPartHeader(ref reader, out _, out long appliedIndex, out _, out _);
         return appliedIndex;
     }
 
-    /// <summary>Applies one base or delta part on top of the current state.</summary>
+    /// <summary>Applies one base or delta part on top of the current state. The history restarts at the part's
+    /// revision: what changed in between is not in a part.</summary>
     /// <exception cref="InvalidDataException">The part is corrupt or older than the state.</exception>
     public void ApplyPart(byte[] part)
     {
         ArgumentNullException.ThrowIfNull(part);
         var reader = new ByteReader(part);
-        ReadPartHeader(ref reader, out long maxSessions, out long appliedIndex);
+        ReadPartHeader(ref reader, out long maxSessions, out long appliedIndex, out long revision, out bool logIndexRevisions);
+        if (revision < Revision) throw Corrupt($"part at revision {revision} is older than the state at {Revision}");
+        if (!logIndexRevisions) ApplyLeases(ref reader);
         if (maxSessions != MaxSessions) throw Corrupt($"part has session limit {maxSessions}, the state machine {MaxSessions}");
         if (appliedIndex < AppliedIndex) throw Corrupt($"part at index {appliedIndex} is older than the state at {AppliedIndex}");
 
@@ -135,12 +145,19 @@ public sealed partial class KeyValueStateMachine
             if (!reader.TryReadString(out string key) || !reader.TryReadByte(out byte mark)) throw Corrupt($"key entry {i} is truncated");
             if (mark == Tombstone)
             {
-                _data.Remove(key);
+                if (_data.Remove(key, out KeyRecord gone))
+                {
+                    _order.Remove(key);
+                    Attach(key, gone.Lease, 0);
+                }
                 continue;
             }
-            if (mark != Present || !reader.TryReadString(out string value) || !reader.TryReadVarInt(out long revision))
-                throw Corrupt($"key entry {i} is truncated or badly marked");
-            _data[key] = new StoredValue(value, revision);
+            if (mark != Present) throw Corrupt($"key entry {i} is badly marked");
+            KeyRecord record = logIndexRevisions ? ReadLogIndexRecord(ref reader, i) : ReadRecord(ref reader, i);
+            long oldLease = _data.TryGetValue(key, out KeyRecord before) ? before.Lease : 0;
+            if (_data.TryAdd(key, record)) _order.Add(key);
+            else _data[key] = record;
+            AttachRestored(key, oldLease, record.Lease);
         }
 
         ulong sessionCount = ReadCount(ref reader, "session count");
@@ -156,17 +173,19 @@ public sealed partial class KeyValueStateMachine
         }
         if (reader.Remaining != 0) throw Corrupt($"{reader.Remaining} unexpected trailing bytes");
         AppliedIndex = appliedIndex;
+        Revision = revision;
+        _history.Reset(revision);
     }
 
     /// <summary>A key as a part holds it: its value, or null for a tombstone.</summary>
-    internal readonly record struct KeyItem(string Key, StoredValue? Value);
+    internal readonly record struct KeyItem(string Key, KeyRecord? Value);
 
     /// <summary>A session as a part holds it: its serialized body, or null for a tombstone.</summary>
     internal readonly record struct SessionItem(long ClientId, byte[]? Body);
 
     /// <summary>Encodes key and session items, in the order given, as parts (see <see cref="TakeChanges"/>).</summary>
     internal static List<byte[]> EncodeParts(
-        long maxSessions, long appliedIndex, IEnumerable<KeyItem> keys, IEnumerable<SessionItem> sessions, int maxPartBytes)
+        long maxSessions, long appliedIndex, long revision, long lastLeaseId, IReadOnlyList<LeaseItem> leases, IEnumerable<KeyItem> keys, IEnumerable<SessionItem> sessions, int maxPartBytes)
     {
         // Each part is written in two passes over a bounded batch: items are encoded into a body
         // buffer until it passes the limit, then the header (with the item counts) is prepended.
@@ -179,8 +198,7 @@ public sealed partial class KeyValueStateMachine
             if (item.Value is { } stored)
             {
                 keyBody.WriteByte(Present);
-                keyBody.WriteString(stored.Value, "value");
-                keyBody.WriteVarInt(stored.Revision);
+                WriteRecord(keyBody, stored);
             }
             else
             {
@@ -189,7 +207,7 @@ public sealed partial class KeyValueStateMachine
             keyItems++;
             if (keyBody.Length >= maxPartBytes)
             {
-                parts.Add(Part(maxSessions, appliedIndex, keyBody, keyItems, null, 0));
+                parts.Add(Part(maxSessions, appliedIndex, revision, lastLeaseId, parts.Count == 0 ? leases : [], keyBody, keyItems, null, 0));
                 keyBody = new ByteWriter(Math.Min(maxPartBytes, 1 << 16));
                 keyItems = 0;
             }
@@ -212,23 +230,25 @@ public sealed partial class KeyValueStateMachine
             sessionItems++;
             if (keyBody.Length + sessionBody.Length >= maxPartBytes)
             {
-                parts.Add(Part(maxSessions, appliedIndex, keyBody, keyItems, sessionBody, sessionItems));
+                parts.Add(Part(maxSessions, appliedIndex, revision, lastLeaseId, parts.Count == 0 ? leases : [], keyBody, keyItems, sessionBody, sessionItems));
                 keyBody = new ByteWriter(64);
                 keyItems = 0;
                 sessionBody = new ByteWriter(256);
                 sessionItems = 0;
             }
         }
-        if (keyItems > 0 || sessionItems > 0 || parts.Count == 0) parts.Add(Part(maxSessions, appliedIndex, keyBody, keyItems, sessionBody, sessionItems));
+        if (keyItems > 0 || sessionItems > 0 || parts.Count == 0) parts.Add(Part(maxSessions, appliedIndex, revision, lastLeaseId, parts.Count == 0 ? leases : [], keyBody, keyItems, sessionBody, sessionItems));
         return parts;
     }
 
-    private static byte[] Part(long maxSessions, long appliedIndex, ByteWriter keyBody, int keyItems, ByteWriter? sessionBody, int sessionItems)
+    private static byte[] Part(long maxSessions, long appliedIndex, long revision, long lastLeaseId, IReadOnlyList<LeaseItem> leases, ByteWriter keyBody, int keyItems, ByteWriter? sessionBody, int sessionItems)
     {
         var header = new ByteWriter(32);
         header.WriteByte(PartVersion);
         header.WriteVarInt(maxSessions);
         header.WriteVarInt(appliedIndex);
+        header.WriteVarInt(revision);
+        WriteLeases(header, lastLeaseId, leases);
         header.WriteVarUInt((ulong)keyItems);
         byte[] keys = keyBody.ToArray();
         var count = new ByteWriter(16);
@@ -244,11 +264,15 @@ public sealed partial class KeyValueStateMachine
         return part;
     }
 
-    private static void ReadPartHeader(ref ByteReader reader, out long maxSessions, out long appliedIndex)
+    private static void ReadPartHeader(ref ByteReader reader, out long maxSessions, out long appliedIndex, out long revision, out bool logIndexRevisions)
     {
         if (!reader.TryReadByte(out byte version)) throw Corrupt("part is empty");
-        if (version != PartVersion) throw Corrupt($"unknown part version {version}");
+        if (version is not (PartVersion or PartVersionWithLogIndexRevisions)) throw Corrupt($"unknown part version {version}");
         if (!reader.TryReadVarInt(out maxSessions) || maxSessions < 1 || maxSessions > int.MaxValue) throw Corrupt("bad session limit");
         if (!reader.TryReadVarInt(out appliedIndex) || appliedIndex < 0) throw Corrupt("bad applied index");
+        logIndexRevisions = version == PartVersionWithLogIndexRevisions;
+        // Before store revisions a key's revision was a log index, so the applied index is above every one of them.
+        revision = appliedIndex;
+        if (!logIndexRevisions && (!reader.TryReadVarInt(out revision) || revision < 0)) throw Corrupt("bad store revision");
     }
 }

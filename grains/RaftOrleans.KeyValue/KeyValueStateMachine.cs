@@ -4,12 +4,20 @@ namespace RaftOrleans.KeyValue;
 /// The replicated key-value store: applies committed log entries in index order and serves reads.
 /// Deterministic: replicas that apply the same entries hold the same state (compare with
 /// <see cref="Fingerprint"/>). Not thread-safe: one driver applies and reads.
-/// <para>A key's revision is the log index that last wrote it, so revisions grow monotonically
-/// across the whole store (like etcd's mod_revision).</para>
+/// <para>The keyspace is ordered (<see cref="KeyOrder"/>) and versioned as etcd's is: a store revision counts the
+/// changes (every command that changes something takes the next one; a transaction's changes share one), and
+/// each key carries its create revision, mod revision and version. Recent changes are kept
+/// (<see cref="KeyHistory"/>) so ranges can be read at an older revision, for pages consistent at one revision.</para>
 /// </summary>
 public sealed partial class KeyValueStateMachine
 {
-    private readonly Dictionary<string, StoredValue> _data = new(StringComparer.Ordinal);
+    /// <summary>The default number of recent key changes kept for reads at older revisions.</summary>
+    public const int DefaultHistoryEvents = 50_000;
+
+    private readonly Dictionary<string, KeyRecord> _data = new(StringComparer.Ordinal);
+    // The same keys in key order, for ranges; touched only when a key is created or deleted.
+    private readonly SortedSet<string> _order = new(KeyOrder.Instance);
+    private readonly KeyHistory _history;
     private readonly Dictionary<long, ClientSession> _sessions = [];
     // Sessions ordered by last activity, so the one idle longest is evicted first. Each command has
     // its own log index, so (LastIndex, ClientId) pairs are unique and the order is total.
@@ -17,11 +25,23 @@ public sealed partial class KeyValueStateMachine
 
     /// <summary>Creates an empty store.</summary>
     /// <param name="maxSessions">Most client sessions kept; beyond it the session idle longest is evicted.</param>
-    public KeyValueStateMachine(int maxSessions = 10_000)
+    /// <param name="historyEvents">Most recent key changes kept for reads at older revisions (not replicated state:
+    /// it only bounds how far back this replica can read).</param>
+    public KeyValueStateMachine(int maxSessions = 10_000, int historyEvents = DefaultHistoryEvents)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSessions, 1);
         MaxSessions = maxSessions;
+        _history = new KeyHistory(historyEvents, 0);
     }
+
+    /// <summary>The store revision: how many changing commands have applied (0 before any).</summary>
+    public long Revision { get; private set; }
+
+    /// <summary>Most recent key changes kept for reads at older revisions.</summary>
+    public int HistoryEvents => _history.MaxEvents;
+
+    /// <summary>The oldest revision a range can be read at here (reads further back answer <see cref="KvStatus.Compacted"/>).</summary>
+    public long OldestReadableRevision => _history.Floor;
 
     /// <summary>Most client sessions kept.</summary>
     public int MaxSessions { get; }
@@ -53,20 +73,20 @@ public sealed partial class KeyValueStateMachine
     /// <exception cref="InvalidOperationException"><paramref name="index"/> is not <c>AppliedIndex + 1</c>.</exception>
     public void ApplyNoop(long index) => AdvanceTo(index);
 
-    /// <summary>Reads a key: <see cref="KvStatus.Ok"/> with value and revision, or <see cref="KvStatus.NotFound"/>.</summary>
+    /// <summary>Reads a key: <see cref="KvStatus.Ok"/> with value, mod revision, create revision and version, or
+    /// <see cref="KvStatus.NotFound"/>.</summary>
     public KvResult Get(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return _data.TryGetValue(key, out StoredValue stored)
-            ? new KvResult(KvStatus.Ok, stored.Value, stored.Revision)
-            : KvResult.NotFound;
+        return _data.TryGetValue(key, out KeyRecord stored) ? GetResult(stored) : KvResult.NotFound;
     }
 
-    /// <summary>All keys with their values and revisions, in ordinal key order.</summary>
+    private static KvResult GetResult(KeyRecord stored)
+        => new(KvStatus.Ok, stored.Value, stored.ModRevision) { CreateRevision = stored.CreateRevision, Version = stored.Version };
+
+    /// <summary>All keys with their values and mod revisions, in <see cref="KeyOrder"/>.</summary>
     public IEnumerable<(string Key, string Value, long Revision)> Items() =>
-        _data.OrderBy(pair => pair.Key, StringComparer.Ordinal)
-            .Select(pair => (pair.Key, pair.Value.Value, pair.Value.Revision))
-            .ToList();
+        _order.Select(key => (key, _data[key].Value, _data[key].ModRevision)).ToList();
 
     private void AdvanceTo(long index)
     {
@@ -128,31 +148,91 @@ public sealed partial class KeyValueStateMachine
 
     private KvResult Execute(KvCommand command, long index)
     {
+        long next = Revision + 1;
         switch (command.Op)
         {
             case KvOp.Put:
-                _data[command.Key] = new StoredValue(command.Value!, index);
-                _changedKeys.Add(command.Key);
-                return new KvResult(KvStatus.Ok, command.Value, index);
+                if (UnknownLease(command.Lease) is { } noLease) return KvResult.BadInput(noLease);
+                Write(command.Key, command.Value!, next, command.Lease);
+                Revision = next;
+                return new KvResult(KvStatus.Ok, command.Value, next);
             case KvOp.Delete:
-                if (!_data.Remove(command.Key, out StoredValue deleted)) return KvResult.NotFound;
-                _changedKeys.Add(command.Key);
-                return new KvResult(KvStatus.Ok, deleted.Value, index);
+                if (!_data.TryGetValue(command.Key, out KeyRecord deleted)) return KvResult.NotFound;
+                Remove(command.Key, next);
+                Revision = next;
+                return new KvResult(KvStatus.Ok, deleted.Value, next);
             case KvOp.Cas:
-                bool exists = _data.TryGetValue(command.Key, out StoredValue current);
+                bool exists = _data.TryGetValue(command.Key, out KeyRecord current);
                 bool holds = command.MustNotExist ? !exists
-                    : command.ExpectedRevision is long revision ? exists && current.Revision == revision
+                    : command.ExpectedRevision is long revision ? exists && current.ModRevision == revision
                     : exists && string.Equals(current.Value, command.ExpectedValue, StringComparison.Ordinal);
                 if (!holds)
-                    return exists ? new KvResult(KvStatus.CasConflict, current.Value, current.Revision) : new KvResult(KvStatus.CasConflict, null, 0);
-                _data[command.Key] = new StoredValue(command.Value!, index);
-                _changedKeys.Add(command.Key);
-                return new KvResult(KvStatus.Ok, command.Value, index);
+                    return exists ? new KvResult(KvStatus.CasConflict, current.Value, current.ModRevision) : new KvResult(KvStatus.CasConflict, null, 0);
+                Write(command.Key, command.Value!, next, 0);
+                Revision = next;
+                return new KvResult(KvStatus.Ok, command.Value, next);
+            case KvOp.DeleteRange:
+                long count = RemoveRange(command.Range!, next);
+                if (count > 0) Revision = next;
+                return new KvResult(KvStatus.Ok, null, Revision) { Count = count };
+            case KvOp.Increment:
+                return Increment(command.Key, command.Delta, next);
+            case KvOp.Txn:
+                return ExecuteTxn(command.Txn!, next);
+            case KvOp.LeaseGrant:
+                return GrantLease(command.Lease, command.Ttl);
+            case KvOp.LeaseRevoke:
+                return RevokeLease(command.Lease, next);
             default:
                 // Unreachable after validation; kept so a new op added without a case fails safe.
                 return KvResult.BadInput($"unknown operation {(byte)command.Op}");
         }
     }
 
-    internal readonly record struct StoredValue(string Value, long Revision);
+    private KvResult Increment(string key, long delta, long next)
+    {
+        long current = 0;
+        if (_data.TryGetValue(key, out KeyRecord stored)
+            && !long.TryParse(stored.Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out current))
+            return KvResult.BadInput($"key '{key}' holds '{Shorten(stored.Value)}', not an integer, so it cannot be incremented");
+        long sum;
+        try { sum = checked(current + delta); }
+        catch (OverflowException) { return KvResult.BadInput($"incrementing key '{key}' ({current}) by {delta} overflows a 64-bit integer"); }
+        string value = sum.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // An increment keeps the key's lease: it changes the number, not who owns the key.
+        Write(key, value, next, stored.Lease);
+        Revision = next;
+        return new KvResult(KvStatus.Ok, value, next);
+    }
+
+    private static string Shorten(string value) => value.Length <= 32 ? value : value[..32] + "...";
+
+    /// <summary>Writes <paramref name="key"/> at <paramref name="revision"/>: the one place a key is created or rewritten.</summary>
+    private void Write(string key, string value, long revision, long lease)
+    {
+        KeyRecord? previous = _data.TryGetValue(key, out KeyRecord old) ? old : null;
+        KeyRecord record = previous is { } p ? p.Rewritten(value, revision, lease) : KeyRecord.Created(value, revision, lease);
+        _data[key] = record;
+        if (previous is null) _order.Add(key);
+        Attach(key, previous?.Lease ?? 0, lease);
+        _changedKeys.Add(key);
+        _history.Add(new KeyEvent(revision, key, record, previous));
+    }
+
+    /// <summary>Deletes a present <paramref name="key"/> at <paramref name="revision"/>: the one place a key is removed.</summary>
+    private void Remove(string key, long revision)
+    {
+        _data.Remove(key, out KeyRecord old);
+        _order.Remove(key);
+        Attach(key, old.Lease, 0);
+        _changedKeys.Add(key);
+        _history.Add(new KeyEvent(revision, key, null, old));
+    }
+
+    private long RemoveRange(KvRange range, long revision)
+    {
+        var keys = CurrentKeys(range).ToList();
+        foreach (string key in keys) Remove(key, revision);
+        return keys.Count;
+    }
 }

@@ -14,4 +14,8 @@ public enum KvStatus : byte
 
     /// <summary>The command was malformed, invalid or a stale retry; nothing changed.</summary>
     BadInput,
+
+    /// <summary>A read at a revision older than the history this replica retains; <see cref="KvResult.Revision"/>
+    /// is the oldest revision it can read.</summary>
+    Compacted,
 }

@@ -9,19 +9,27 @@ namespace RaftOrleans.KeyValue;
 public sealed class StateChanges
 {
     private readonly long _maxSessions;
+    private readonly long _lastLeaseId;
+    private readonly KeyValueStateMachine.LeaseItem[] _leases;
     private readonly KeyValueStateMachine.KeyItem[] _keys;
     private readonly KeyValueStateMachine.SessionItem[] _sessions;
 
-    internal StateChanges(long maxSessions, long appliedIndex, KeyValueStateMachine.KeyItem[] keys, KeyValueStateMachine.SessionItem[] sessions)
+    internal StateChanges(long maxSessions, long appliedIndex, long revision, long lastLeaseId, KeyValueStateMachine.LeaseItem[] leases, KeyValueStateMachine.KeyItem[] keys, KeyValueStateMachine.SessionItem[] sessions)
     {
         _maxSessions = maxSessions;
         AppliedIndex = appliedIndex;
+        Revision = revision;
+        _lastLeaseId = lastLeaseId;
+        _leases = leases;
         _keys = keys;
         _sessions = sessions;
     }
 
     /// <summary>The applied index the changes were captured at.</summary>
     public long AppliedIndex { get; }
+
+    /// <summary>The store revision at capture.</summary>
+    public long Revision { get; }
 
     /// <summary>Keys changed (written or deleted).</summary>
     public int KeyCount => _keys.Length;
@@ -35,8 +43,8 @@ public sealed class StateChanges
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPartBytes, 64);
         return KeyValueStateMachine.EncodeParts(
-            _maxSessions, AppliedIndex,
-            _keys.OrderBy(k => k.Key, StringComparer.Ordinal),
+            _maxSessions, AppliedIndex, Revision, _lastLeaseId, _leases.OrderBy(l => l.Id).ToList(),
+            _keys.OrderBy(k => k.Key, KeyOrder.Instance),
             _sessions.OrderBy(s => s.ClientId),
             maxPartBytes);
     }

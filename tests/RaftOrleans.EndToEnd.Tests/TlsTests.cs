@@ -176,8 +176,8 @@ public sealed class TlsTests(TlsClusterFixture fixture) : IClassFixture<TlsClust
         Assert.Equal(KvStatusCode.NotFound, read.Status);
         await Assert.ThrowsAsync<AccessDeniedException>(() => store.Put("tls/forged", "x"));
 
-        // Past the gateway grain to a replica: refused whatever the credential.
-        var replica = await Assert.ThrowsAsync<AccessDeniedException>(() => client.GetGrain<IRaftReplicaGrain>("default/1").GetStatus());
+        // Past the gateway grain to a replica (an interface clients do not get, declared here by its wire names): refused whatever the credential.
+        var replica = await Assert.ThrowsAsync<AccessDeniedException>(() => client.GetGrain<IReplicaLookalike>("default/1").ReadStale("tls/greeting"));
         Assert.Contains("clients may call only IKeyValueGrain", replica.Message);
         RequestContext.Clear();
 
@@ -223,4 +223,12 @@ public sealed class TlsTests(TlsClusterFixture fixture) : IClassFixture<TlsClust
     private Task SiloLogsAsync(string line) => Eventually.UntilAsync(
         () => Task.FromResult(fixture.Cluster.Silos.Any(s => s.RecentOutput().Contains(line, StringComparison.Ordinal))),
         TimeSpan.FromSeconds(30), $"a silo logs \"{line}\"", fixture.Cluster.DescribeAsync);
+}
+
+/// <summary>The replica grain's interface as a client that copied its wire names would declare it.</summary>
+[Alias("raftkv.IRaftReplicaGrain")]
+public interface IReplicaLookalike : IGrainWithStringKey
+{
+    /// <summary>The replica's stale read.</summary>
+    [Alias("ReadStale")] Task<KvResponse> ReadStale(string key);
 }

@@ -9,7 +9,7 @@ namespace RaftOrleans.Grains.AdoNet;
 /// snapshot rows and chunk deletes are written in the background, so without this gate every
 /// overlap cost a log append 150 ms: measured, puts at 64 clients had p99 167 ms with snapshots on,
 /// 35 ms with them off. Waiting here instead costs the other write's own duration (milliseconds).
-/// Registered per storage provider by <see cref="SqliteHostingExtensions.AddRaftSqliteGrainStorage"/>;
+/// Registered per storage provider by <c>AddRaftSqliteGrainStorage</c> (RaftOrleans.Grains.Sqlite);
 /// providers that take concurrent writers (PostgreSQL) have none.
 /// </summary>
 public sealed class SqliteWriteGate

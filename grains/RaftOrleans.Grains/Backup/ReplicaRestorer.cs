@@ -95,9 +95,9 @@ public static class ReplicaRestorer
     private static async Task StartStorageAsync(IServiceProvider services, IGrainStorage storage, CancellationToken cancellationToken)
     {
         var lifecycle = new OfflineSiloLifecycle();
-        // The schema initializer is what a silo runs first; with PostgreSQL there is none
-        // (`raftkv-silo migrate` creates that schema) and the provider reports a missing one itself.
-        new SqliteSchemaInitializer(services.GetServices<SqliteSchemaRequirement>()).Participate(lifecycle);
+        // The back end's initializers are what a silo runs first (SQLite: the schema); with PostgreSQL there
+        // is none (`raftkv-silo migrate` creates that schema) and the provider reports a missing one itself.
+        foreach (var initializer in services.GetServices<IRaftStorageInitializer>()) initializer.Participate(lifecycle);
         if (storage is ILifecycleParticipant<ISiloLifecycle> participant) participant.Participate(lifecycle);
         await lifecycle.StartAsync(cancellationToken);
     }

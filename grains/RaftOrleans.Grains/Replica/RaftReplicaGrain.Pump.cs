@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Orleans.Storage;
 using RaftOrleans.Consensus;
 using RaftOrleans.Grains.Diagnostics;
+using RaftOrleans.KeyValue;
 
 namespace RaftOrleans.Grains.Replica;
 
@@ -10,7 +11,8 @@ internal sealed partial class RaftReplicaGrain
 {
     private readonly List<Message> _inbox = [];
     private List<(byte[] Command, TaskCompletionSource<ReplicaReply> Waiter, (long, long) Session, Activity? Trace)> _proposalQueue = [];
-    private List<(string Key, TaskCompletionSource<ReplicaReply> Waiter)> _readQueue = [];
+    // Linearizable reads waiting for a ReadIndex round: what to read once the round's index is applied, and who asks.
+    private List<(Func<KeyValueStateMachine, KvResult> Read, TaskCompletionSource<ReplicaReply> Waiter)> _readQueue = [];
     // One entry per timer tick not yet stepped: the inbox length when it fired, so ticks and
     // messages are stepped in the order they arrived (see StepQueuedInputs).
     private readonly List<int> _tickMarks = [];
@@ -64,6 +66,7 @@ internal sealed partial class RaftReplicaGrain
                 // 3. Apply, complete waiters, release reads.
                 ObserveRole(ready);
                 _requests.Apply(ready);
+                if (_watches.Count > 0 && ready.CommittedEntries.Count > 0) ServeWatches();
                 if (_traced.Count > 0) TraceEvent("committed", _node.CommitIndex, ref _tracedCommitted);
 
                 // 4. Advance.
@@ -152,12 +155,12 @@ internal sealed partial class RaftReplicaGrain
         {
             var queued = _readQueue;
             _readQueue = [];
-            foreach (var (key, waiter) in queued)
+            foreach (var (read, waiter) in queued)
             {
                 var context = _requests.NextReadContext();
                 if (_node.ReadIndex(context))
                 {
-                    _requests.ReadStarted(context, key, waiter);
+                    _requests.ReadStarted(context, read, waiter);
                 }
                 else
                 {

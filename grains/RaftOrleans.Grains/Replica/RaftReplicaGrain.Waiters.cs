@@ -1,4 +1,5 @@
 using RaftOrleans.Consensus;
+using RaftOrleans.Grains.Wire;
 using RaftOrleans.KeyValue;
 
 namespace RaftOrleans.Grains.Replica;
@@ -13,7 +14,7 @@ internal sealed partial class RaftReplicaGrain : IAppliedRequestsHost<TaskComple
     private KeyValueStateMachine _stateMachine => _requests.Machine;
 
     void IAppliedRequestsHost<TaskCompletionSource<ReplicaReply>>.Completed(TaskCompletionSource<ReplicaReply> waiter, KvResult result, string detail)
-        => waiter.TrySetResult(new ReplicaReply { Response = ToResponse(result) });
+        => waiter.TrySetResult(new ReplicaReply { Response = KvWire.ToResponse(result) });
 
     void IAppliedRequestsHost<TaskCompletionSource<ReplicaReply>>.Failed(TaskCompletionSource<ReplicaReply> waiter, string reason)
         => waiter.TrySetResult(NotLeader(reason));
@@ -33,5 +34,6 @@ internal sealed partial class RaftReplicaGrain : IAppliedRequestsHost<TaskComple
         foreach (var (_, w) in _readQueue) w.TrySetResult(NotLeader(reason));
         _readQueue.Clear();
         FailMembershipWaiters(reason);
+        FailWatches(reason);
     }
 }

@@ -10,6 +10,7 @@ using RaftOrleans.Grains.AdoNet;
 using RaftOrleans.Grains.Diagnostics;
 using RaftOrleans.Grains.Hosting;
 using RaftOrleans.Grains.Placement;
+using RaftOrleans.Grains.Wire;
 using RaftOrleans.Grains.Topology;
 using RaftOrleans.KeyValue;
 
@@ -233,7 +234,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
         if (_limits.ValidateKey(key) is { } invalid) return Task.FromResult(new ReplicaReply { Response = KvResponse.BadInput(invalid) });
         if (_node.Role != StateRole.Leader) return Task.FromResult(NotLeader("not leader"));
         var waiter = new TaskCompletionSource<ReplicaReply>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _readQueue.Add((key, waiter));
+        _readQueue.Add((machine => machine.Get(key), waiter));
         Kick();
         return waiter.Task;
     }
@@ -242,7 +243,29 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
     public Task<KvResponse> ReadStale(string key)
     {
         if (_limits.ValidateKey(key) is { } invalid) return Task.FromResult(KvResponse.BadInput(invalid));
-        return Task.FromResult(ToResponse(_stateMachine.Get(key)));
+        return Task.FromResult(KvWire.ToResponse(_stateMachine.Get(key)));
+    }
+
+    /// <inheritdoc />
+    public Task<ReplicaReply> ReadRange(RangeRequest request)
+    {
+        if (_stopped) return Task.FromResult(NotLeader("replica stopped"));
+        if (_siloStopping) return Task.FromResult(SiloStopping());
+        var range = KvWire.ToRange(request);
+        if (_limits.ValidateRange(range) is { } invalid) return Task.FromResult(new ReplicaReply { Response = KvResponse.BadInput(invalid) });
+        if (_node.Role != StateRole.Leader) return Task.FromResult(NotLeader("not leader"));
+        var waiter = new TaskCompletionSource<ReplicaReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _readQueue.Add((machine => machine.Range(range!), waiter));
+        Kick();
+        return waiter.Task;
+    }
+
+    /// <inheritdoc />
+    public Task<KvResponse> ReadRangeStale(RangeRequest request)
+    {
+        var range = KvWire.ToRange(request);
+        if (_limits.ValidateRange(range) is { } invalid) return Task.FromResult(KvResponse.BadInput(invalid));
+        return Task.FromResult(KvWire.ToResponse(_stateMachine.Range(range!)));
     }
 
     /// <inheritdoc />
@@ -290,18 +313,4 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
 
     // No leader hint: this replica may still think it leads, and the gateway must look elsewhere.
     private static ReplicaReply SiloStopping() => new() { NotLeader = true, Reason = "silo stopping" };
-
-    internal static KvResponse ToResponse(KvResult r) => new()
-    {
-        Status = r.Status switch
-        {
-            KvStatus.Ok => KvStatusCode.Ok,
-            KvStatus.NotFound => KvStatusCode.NotFound,
-            KvStatus.CasConflict => KvStatusCode.CasConflict,
-            _ => KvStatusCode.BadInput,
-        },
-        Value = r.Value,
-        Revision = r.Revision,
-        Message = r.Message,
-    };
 }

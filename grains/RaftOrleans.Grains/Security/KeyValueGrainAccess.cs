@@ -31,6 +31,9 @@ public static class KeyValueGrainAccess
         [nameof(IKeyValueGrain.Put)] = (AccessKind.WriteKey, 0),
         [nameof(IKeyValueGrain.Delete)] = (AccessKind.WriteKey, 0),
         [nameof(IKeyValueGrain.CompareAndSwap)] = (AccessKind.WriteKey, 0),
+        [nameof(IKeyValueGrain.Increment)] = (AccessKind.WriteKey, 0),
+        // Not classified yet, so Admin only: Range, DeleteRange, Watch (a RangeRequest: every key of the range must be
+        // under a prefix) and Txn (every compare and operation key).
         [nameof(IKeyValueGrain.Status)] = (AccessKind.ReadStatus, -1),
         [nameof(IKeyValueGrain.ChangeMembership)] = (AccessKind.Admin, -1),
         [nameof(IKeyValueGrain.MoveLeader)] = (AccessKind.Admin, -1),

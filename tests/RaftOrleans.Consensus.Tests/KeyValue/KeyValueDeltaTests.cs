@@ -106,7 +106,7 @@ public sealed class KeyValueDeltaTests(ITestOutputHelper output)
         for (int i = 3; i < 1_000; i++) other.ApplyNoop(i + 1);
         other.ApplyPart(delta[0]);
         Assert.Equal(KvStatus.NotFound, other.Get("key2").Status);
-        Assert.Equal(new KvResult(KvStatus.Ok, "new", 1_001), other.Get("key1"));
+        Assert.Equal(new KvResult(KvStatus.Ok, "new", 1_001) { CreateRevision = 2, Version = 2 }, other.Get("key1"));
         Assert.Equal(1_002, other.AppliedIndex);
     }
 
@@ -125,7 +125,7 @@ public sealed class KeyValueDeltaTests(ITestOutputHelper output)
 
         KeyValueStateMachine restored = KeyValueStateMachine.RestoreParts(stored);
         Assert.Equal(KvStatus.NotFound, restored.Get("a").Status);
-        Assert.Equal(new KvResult(KvStatus.Ok, "3", 6), restored.Get("b"));
+        Assert.Equal(new KvResult(KvStatus.Ok, "3", 6) { CreateRevision = 6, Version = 1 }, restored.Get("b"));
         Assert.Equal(machine.Fingerprint(), restored.Fingerprint());
     }
 
@@ -187,7 +187,7 @@ public sealed class KeyValueDeltaTests(ITestOutputHelper output)
         byte[][] named = [.. machine.TakeChanges(1024)];
         machine.Next(Put("a", "2"));
         _ = machine.TakeChanges(1024); // the orphan
-        Assert.Equal(new KvResult(KvStatus.Ok, "1", 1), KeyValueStateMachine.RestoreParts(named).Get("a"));
+        Assert.Equal(new KvResult(KvStatus.Ok, "1", 1) { CreateRevision = 1, Version = 1 }, KeyValueStateMachine.RestoreParts(named).Get("a"));
 
         // Parts out of order are corruption, not silently older state.
         var restored = KeyValueStateMachine.RestoreParts(named);

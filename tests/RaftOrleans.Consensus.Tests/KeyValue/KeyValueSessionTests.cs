@@ -16,8 +16,9 @@ public sealed class KeyValueSessionTests
 
         // The retry of (client 1, seq 1) arrives after someone else wrote "b": it must not undo that.
         Assert.Equal(new KvResult(KvStatus.Ok, "a", 1), machine.Next(Put("k", "a", client: 1, sequence: 1)));
-        Assert.Equal(new KvResult(KvStatus.Ok, "b", 2), machine.Get("k"));
+        Assert.Equal(new KvResult(KvStatus.Ok, "b", 2) { CreateRevision = 1, Version = 2 }, machine.Get("k"));
         Assert.Equal(3, machine.AppliedIndex);
+        Assert.Equal(2, machine.Revision);
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public sealed class KeyValueSessionTests
         KvResult stale = machine.Next(Put("k", "a", client: 1, sequence: 1));
 
         Assert.Equal(KvResult.BadInput("stale retry: client 1 sequence 1 is below its acknowledged sequence 2"), stale);
-        Assert.Equal(new KvResult(KvStatus.Ok, "b", 2), machine.Get("k"));
+        Assert.Equal(new KvResult(KvStatus.Ok, "b", 2) { CreateRevision = 1, Version = 2 }, machine.Get("k"));
     }
 
     [Fact]
@@ -84,7 +85,8 @@ public sealed class KeyValueSessionTests
 
         Assert.Equal(KvStatus.BadInput, machine.Next(invalid).Status);
         Assert.Equal(0, machine.SessionCount);
-        Assert.Equal(new KvResult(KvStatus.Ok, "v", 2), machine.Next(Put("k", "v", client: 1, sequence: 1)));
+        // The invalid command took log index 1 but no store revision.
+        Assert.Equal(new KvResult(KvStatus.Ok, "v", 1), machine.Next(Put("k", "v", client: 1, sequence: 1)));
     }
 
     [Fact]
@@ -111,7 +113,8 @@ public sealed class KeyValueSessionTests
         // Client 1's session survived: its retry is still deduplicated.
         Assert.Equal(new KvResult(KvStatus.Ok, "1b", 3), machine.Next(Put("k", "1b", client: 1, sequence: 2)));
         // Client 2's session is gone: the same retry now applies afresh (the price of eviction).
-        Assert.Equal(new KvResult(KvStatus.Ok, "2", 6), machine.Next(Put("k", "2", client: 2, sequence: 1)));
+        // (The deduplicated retry took log index 5 but no store revision: the next write is revision 5.)
+        Assert.Equal(new KvResult(KvStatus.Ok, "2", 5), machine.Next(Put("k", "2", client: 2, sequence: 1)));
     }
 
     [Fact]

@@ -18,16 +18,17 @@ public sealed class KeyValueStateMachineTests
     }
 
     [Fact]
-    public void Put_stores_the_value_with_the_entry_index_as_revision()
+    public void Put_takes_the_next_store_revision_and_a_no_op_entry_takes_none()
     {
         var machine = new KeyValueStateMachine();
         machine.ApplyNoop(1);
 
-        Assert.Equal(new KvResult(KvStatus.Ok, "v1", 2), machine.Apply(2, Put("k", "v1")));
-        Assert.Equal(new KvResult(KvStatus.Ok, "v1", 2), machine.Get("k"));
-        Assert.Equal(new KvResult(KvStatus.Ok, "v2", 3), machine.Apply(3, Put("k", "v2")));
-        Assert.Equal(new KvResult(KvStatus.Ok, "v2", 3), machine.Get("k"));
+        Assert.Equal(new KvResult(KvStatus.Ok, "v1", 1), machine.Apply(2, Put("k", "v1")));
+        Assert.Equal(new KvResult(KvStatus.Ok, "v1", 1) { CreateRevision = 1, Version = 1 }, machine.Get("k"));
+        Assert.Equal(new KvResult(KvStatus.Ok, "v2", 2), machine.Apply(3, Put("k", "v2")));
+        Assert.Equal(new KvResult(KvStatus.Ok, "v2", 2) { CreateRevision = 1, Version = 2 }, machine.Get("k"));
         Assert.Equal(3, machine.AppliedIndex);
+        Assert.Equal(2, machine.Revision);
     }
 
     [Fact]
@@ -57,8 +58,9 @@ public sealed class KeyValueStateMachineTests
         machine.Next(Put("k", "a"));
 
         Assert.Equal(new KvResult(KvStatus.CasConflict, "a", 1), machine.Next(CasValue("k", "b", "c")));
-        Assert.Equal(new KvResult(KvStatus.Ok, "c", 3), machine.Next(CasValue("k", "a", "c")));
-        Assert.Equal(new KvResult(KvStatus.Ok, "c", 3), machine.Get("k"));
+        // The failed swap changed nothing, so it took no revision.
+        Assert.Equal(new KvResult(KvStatus.Ok, "c", 2), machine.Next(CasValue("k", "a", "c")));
+        Assert.Equal(new KvResult(KvStatus.Ok, "c", 2) { CreateRevision = 1, Version = 2 }, machine.Get("k"));
     }
 
     [Fact]
@@ -69,8 +71,8 @@ public sealed class KeyValueStateMachineTests
         machine.Next(Put("other", "x"));
 
         Assert.Equal(new KvResult(KvStatus.CasConflict, "a", 1), machine.Next(CasRevision("k", 2, "b")));
-        Assert.Equal(new KvResult(KvStatus.Ok, "b", 4), machine.Next(CasRevision("k", 1, "b")));
-        Assert.Equal(new KvResult(KvStatus.CasConflict, "b", 4), machine.Next(CasRevision("k", 1, "c")));
+        Assert.Equal(new KvResult(KvStatus.Ok, "b", 3), machine.Next(CasRevision("k", 1, "b")));
+        Assert.Equal(new KvResult(KvStatus.CasConflict, "b", 3), machine.Next(CasRevision("k", 1, "c")));
     }
 
     [Fact]
@@ -80,7 +82,7 @@ public sealed class KeyValueStateMachineTests
 
         Assert.Equal(new KvResult(KvStatus.Ok, "lock-owner-1", 1), machine.Next(CasAbsent("lock", "lock-owner-1")));
         Assert.Equal(new KvResult(KvStatus.CasConflict, "lock-owner-1", 1), machine.Next(CasAbsent("lock", "lock-owner-2")));
-        Assert.Equal(new KvResult(KvStatus.Ok, "lock-owner-1", 1), machine.Get("lock"));
+        Assert.Equal(new KvResult(KvStatus.Ok, "lock-owner-1", 1) { CreateRevision = 1, Version = 1 }, machine.Get("lock"));
     }
 
     [Fact]

@@ -13,6 +13,7 @@ public sealed class KvCommandCodecTests
         new KvCommand { Op = KvOp.Cas, Key = "k", Value = "new", ExpectedValue = "old" },
         new KvCommand { Op = KvOp.Cas, Key = "k", Value = "new", ExpectedRevision = 123_456_789_012 },
         new KvCommand { Op = KvOp.Cas, Key = "k", Value = "new", MustNotExist = true, ClientId = long.MaxValue, Sequence = 1 },
+        new KvCommand { Op = KvOp.Put, Key = "k", Value = "v", Lease = 7_000_000_000, ClientId = 2, Sequence = 5 },
         // The codec carries what it is given, valid or not; validation is the state machine's job.
         new KvCommand { Op = KvOp.Cas, Key = "", Value = null, ExpectedValue = "x", ExpectedRevision = -5, MustNotExist = true, ClientId = -1, Sequence = long.MinValue, AckedBelow = -2 },
     };
@@ -52,7 +53,7 @@ public sealed class KvCommandCodecTests
     [InlineData(new byte[] { 1, 4, 0, 0 }, "unknown operation 4")]
     [InlineData(new byte[] { 1, 0, 0, 0 }, "unknown operation 0")]
     [InlineData(new byte[] { 1, 1 }, "command is truncated before its flags")]
-    [InlineData(new byte[] { 1, 1, 0x20, 0 }, "unknown flags 0x20")]
+    [InlineData(new byte[] { 1, 1, 0x40, 0 }, "unknown flags 0x40")]
     [InlineData(new byte[] { 1, 1, 0, 5, (byte)'a' }, "key is truncated or not valid UTF-8")]
     [InlineData(new byte[] { 1, 1, 0, 1, 0xFF }, "key is truncated or not valid UTF-8")]
     [InlineData(new byte[] { 1, 1, 1, 1, (byte)'k', 2, 0xC3 }, "value is truncated or not valid UTF-8")]

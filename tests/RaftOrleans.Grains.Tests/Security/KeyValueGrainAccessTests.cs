@@ -23,6 +23,7 @@ public sealed class KeyValueGrainAccessTests
     [InlineData(nameof(IKeyValueGrain.Put), AccessKind.WriteKey)]
     [InlineData(nameof(IKeyValueGrain.Delete), AccessKind.WriteKey)]
     [InlineData(nameof(IKeyValueGrain.CompareAndSwap), AccessKind.WriteKey)]
+    [InlineData(nameof(IKeyValueGrain.Increment), AccessKind.WriteKey)]
     public void KeyMethodsAreClassifiedWithTheirKey(string method, AccessKind kind)
         => Assert.Equal(new AccessRequest(method, kind, "k1"), Call(method, "k1", "v"));
 
@@ -49,8 +50,7 @@ public sealed class KeyValueGrainAccessTests
     }
 
     [Theory]
-    [InlineData("Range")]
-    [InlineData("Txn")]
+    [InlineData("Lease")]
     [InlineData("SomethingNew")]
     public void AMethodMissingFromTheTableIsAdminOnly(string method)
     {
@@ -59,6 +59,17 @@ public sealed class KeyValueGrainAccessTests
         Assert.Contains("needs Admin", Policy.Check("writer", request));
         Assert.Contains("needs Admin", Policy.Check("reader", request));
         Assert.Null(Policy.Check("admin", request));
+    }
+
+    [Fact]
+    public void TheMethodsLeftToAdminByDefaultAreKnown()
+    {
+        // A tripwire, not a rule: a method added to IKeyValueGrain is Admin-only until classified in
+        // KeyValueGrainAccess. Classify it there (or accept Admin-only) and update this list.
+        var unclassified = typeof(IKeyValueGrain).GetMethods().Select(m => m.Name)
+            .Except(KeyValueGrainAccess.ClassifiedMethods).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["DeleteRange", "Range", "Txn", "Watch"], unclassified);
+        Assert.All(unclassified, m => Assert.Equal(AccessKind.Admin, Call(m, "app/x").Kind));
     }
 
     [Fact]

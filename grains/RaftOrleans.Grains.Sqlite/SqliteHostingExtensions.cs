@@ -5,6 +5,7 @@ using Orleans.Hosting;
 using Orleans.Messaging;
 using Orleans.Runtime;
 using Orleans.Runtime.Membership;
+using RaftOrleans.Grains.Hosting;
 
 namespace RaftOrleans.Grains.AdoNet;
 
@@ -161,6 +162,13 @@ public static class SqliteHostingExtensions
     }
 
     /// <summary>Registers the silo's schema initializer once; it serves every requirement of the silo.</summary>
-    private static void AddSchemaInitializer(IServiceCollection services) =>
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, SqliteSchemaInitializer>());
+    private static void AddSchemaInitializer(IServiceCollection services)
+    {
+        services.TryAddSingleton<SqliteSchemaInitializer>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, SqliteSchemaInitializer>(
+            provider => provider.GetRequiredService<SqliteSchemaInitializer>()));
+        // The same initializer when the Raft storage is opened offline, without a silo (raftkv-silo restore).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRaftStorageInitializer, SqliteSchemaInitializer>(
+            provider => provider.GetRequiredService<SqliteSchemaInitializer>()));
+    }
 }

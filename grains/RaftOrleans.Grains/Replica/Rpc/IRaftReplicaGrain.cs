@@ -22,6 +22,18 @@ public interface IRaftReplicaGrain : IGrainWithStringKey
     /// <summary>Reads this replica's state machine without any consistency guarantee.</summary>
     [Alias("ReadStale")] Task<KvResponse> ReadStale(string key);
 
+    /// <summary>Linearizable range read through ReadIndex (leader only).</summary>
+    [Alias("ReadRange")] Task<ReplicaReply> ReadRange(RangeRequest request);
+
+    /// <summary>
+    /// Leader only: the changes to <paramref name="request"/>'s keys from <paramref name="fromRevision"/> on (0 = after
+    /// now), answered as soon as there is one, or with none (a progress answer) after <paramref name="wait"/>.
+    /// </summary>
+    [Alias("Watch")] Task<ReplicaReply> Watch(RangeRequest request, long fromRevision, int maxEvents, TimeSpan wait);
+
+    /// <summary>Reads a range from this replica's state machine without any consistency guarantee.</summary>
+    [Alias("ReadRangeStale")] Task<KvResponse> ReadRangeStale(RangeRequest request);
+
     /// <summary>This replica's status.</summary>
     [Alias("GetStatus")] Task<ReplicaStatus> GetStatus();
 

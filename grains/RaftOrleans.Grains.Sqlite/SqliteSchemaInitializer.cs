@@ -1,4 +1,5 @@
 using Orleans.Runtime;
+using RaftOrleans.Grains.Hosting;
 
 namespace RaftOrleans.Grains.AdoNet;
 
@@ -16,7 +17,7 @@ namespace RaftOrleans.Grains.AdoNet;
 /// of this silo needs from it.
 /// </remarks>
 internal sealed class SqliteSchemaInitializer(IEnumerable<SqliteSchemaRequirement> requirements)
-    : ILifecycleParticipant<ISiloLifecycle>
+    : IRaftStorageInitializer
 {
     /// <inheritdoc />
     public void Participate(ISiloLifecycle lifecycle) =>

@@ -1,7 +1,7 @@
 namespace RaftOrleans.Grains.AdoNet;
 
 /// <summary>
-/// What <see cref="SqliteSchema"/> and <see cref="PostgreSqlSchema"/> share about schema parts: validation,
+/// What <c>SqliteSchema</c> (RaftOrleans.Grains.Sqlite) and <c>PostgreSqlSchema</c> (RaftOrleans.Grains.PostgreSql) share about schema parts: validation,
 /// the order scripts run in, and the component names stored in <c>RaftOrleansSchema</c>.
 /// </summary>
 internal static class SchemaParts

@@ -5,7 +5,7 @@ namespace RaftOrleans.Grains.AdoNet;
 /// (the shared cluster file holds <see cref="Clustering"/> and <see cref="Reminders"/>).
 /// </summary>
 /// <remarks>
-/// Named for SQLite, where it came first; <see cref="PostgreSqlSchema"/> uses the same parts.
+/// Named for SQLite, where it came first; <c>PostgreSqlSchema</c> uses the same parts.
 /// </remarks>
 [Flags]
 public enum SqliteSchemaParts

@@ -8,7 +8,7 @@ namespace RaftOrleans.Grains.AdoNet;
 /// the schema parts at <see cref="PostgreSqlSchema.CurrentVersion"/>. Never creates anything.
 /// </summary>
 /// <remarks>
-/// Runs at <see cref="ServiceLifecycleStage.First"/> for the same reason as <see cref="SqliteSchemaInitializer"/>:
+/// Runs at <see cref="ServiceLifecycleStage.First"/> for the same reason as <c>SqliteSchemaInitializer</c>:
 /// the providers read their query rows at later stages, and a missing row there surfaces as an obscure
 /// "query key not found" error; here it becomes <see cref="AdoNetSchemaMissingException"/> naming the
 /// migrate command.
