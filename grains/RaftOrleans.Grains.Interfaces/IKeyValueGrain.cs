@@ -10,6 +10,17 @@ public interface IKeyValueGrain : IGrainWithStringKey
 {
     /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>.</summary>
     [Alias("Put")] Task<KvResponse> Put(string key, string value);
+    /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>, attached to <paramref name="lease"/> (0 = none): the key is
+    /// deleted when the lease ends.</summary>
+    [Alias("PutLeased")] Task<KvResponse> PutLeased(string key, string value, long lease);
+    /// <summary>Grants a lease of <paramref name="ttl"/> seconds with id <paramref name="id"/> (0 = the next free one).</summary>
+    [Alias("LeaseGrant")] Task<KvResponse> LeaseGrant(long ttl, long id = 0);
+    /// <summary>Ends lease <paramref name="id"/> now and deletes its keys; NotFound for an unknown lease.</summary>
+    [Alias("LeaseRevoke")] Task<KvResponse> LeaseRevoke(long id);
+    /// <summary>Restarts lease <paramref name="id"/>'s countdown at the leader; NotFound once it has ended.</summary>
+    [Alias("LeaseKeepAlive")] Task<KvResponse> LeaseKeepAlive(long id);
+    /// <summary>Lease <paramref name="id"/>'s remaining and granted time to live, and with <paramref name="keys"/> its keys.</summary>
+    [Alias("LeaseTimeToLive")] Task<KvResponse> LeaseTimeToLive(long id, bool keys = false);
     /// <summary>Reads <paramref name="key"/>; linearizable unless <paramref name="stale"/> (then any replica may answer).</summary>
     [Alias("Get")] Task<KvResponse> Get(string key, bool stale = false);
     /// <summary>Deletes <paramref name="key"/>.</summary>

@@ -47,6 +47,30 @@ public interface IRaftKeyValueStore
     /// </summary>
     IAsyncEnumerable<WatchEvent> WatchAsync(RangeRequest request, long fromRevision = 0, CancellationToken cancellationToken = default);
 
+    /// <summary>Sets a key attached to <paramref name="lease"/> (0 = none): it is deleted when the lease ends.</summary>
+    Task<KvResponse> PutAsync(string key, string value, long lease, CancellationToken cancellationToken = default);
+
+    /// <summary>Grants a lease of <paramref name="ttlSeconds"/> (at least 1) with id <paramref name="id"/> (0 = the next
+    /// free one); the answer's <see cref="KvResponse.Lease"/> is its id.</summary>
+    Task<KvResponse> GrantLeaseAsync(long ttlSeconds, long id = 0, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends a lease now and deletes its keys (NotFound for an unknown lease).</summary>
+    Task<KvResponse> RevokeLeaseAsync(long id, CancellationToken cancellationToken = default);
+
+    /// <summary>Restarts a lease's countdown once (NotFound once it has ended).</summary>
+    Task<KvResponse> KeepLeaseAliveOnceAsync(long id, CancellationToken cancellationToken = default);
+
+    /// <summary>A lease's remaining (<see cref="KvResponse.Ttl"/>) and granted (<see cref="KvResponse.GrantedTtl"/>) time to
+    /// live in seconds, and with <paramref name="keys"/> its keys as <see cref="KvResponse.Items"/>.</summary>
+    Task<KvResponse> LeaseTimeToLiveAsync(long id, bool keys = false, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Keeps a lease alive until cancelled: a keep-alive every third of its TTL, retried soon after a failure (an
+    /// election). Throws <see cref="RaftKeyValueException"/> when the lease has ended (it expired or was revoked), so
+    /// whoever holds something under it learns it lost it.
+    /// </summary>
+    Task KeepLeaseAliveAsync(long id, CancellationToken cancellationToken);
+
     /// <summary>Adds <paramref name="delta"/> to the integer a key holds (absent = 0); answers the new value.</summary>
     Task<KvResponse> IncrementAsync(string key, long delta = 1, CancellationToken cancellationToken = default);
 }

@@ -14,4 +14,6 @@ public sealed record KeyValueItem
     [Id(3)] public long ModRevision { get; init; }
     /// <summary>Writes since it was created (1 after the first).</summary>
     [Id(4)] public long Version { get; init; }
+    /// <summary>The lease the key is attached to (0 = none).</summary>
+    [Id(5)] public long Lease { get; init; }
 }

@@ -9,7 +9,9 @@ namespace RaftOrleans.Grains;
 /// revision read (pass it back to read the next page at the same revision);</item>
 /// <item>delete-range: <see cref="Count"/> keys deleted;</item>
 /// <item>transaction: <see cref="Succeeded"/>, <see cref="Responses"/> (one per operation of the branch that ran);</item>
-/// <item>watch poll: <see cref="Events"/>, and <see cref="Revision"/> the revision they are complete through.</item>
+/// <item>watch poll: <see cref="Events"/>, and <see cref="Revision"/> the revision they are complete through;</item>
+/// <item>lease grant and keep-alive: <see cref="Lease"/>, <see cref="Ttl"/>; time-to-live: also <see cref="GrantedTtl"/>
+/// and the attached keys as <see cref="Items"/>; revoke: <see cref="Count"/> keys deleted.</item>
 /// </list>
 /// </summary>
 [GenerateSerializer, Immutable, Alias("raftkv.KvResponse")]
@@ -39,6 +41,12 @@ public sealed record KvResponse
     [Id(10)] public IReadOnlyList<KvResponse>? Responses { get; init; }
     /// <summary>A watch poll's changes, oldest first; <see cref="Revision"/> is the revision they are complete through.</summary>
     [Id(11)] public IReadOnlyList<WatchEvent>? Events { get; init; }
+    /// <summary>A lease's id (grant, keep-alive, time-to-live, revoke).</summary>
+    [Id(12)] public long Lease { get; init; }
+    /// <summary>A lease's time to live in seconds: as granted (grant, keep-alive) or what is left (time-to-live).</summary>
+    [Id(13)] public long Ttl { get; init; }
+    /// <summary>A time-to-live answer's TTL as granted, in seconds.</summary>
+    [Id(14)] public long GrantedTtl { get; init; }
 
     /// <summary>True when <see cref="Status"/> is <see cref="KvStatusCode.Ok"/>.</summary>
     public bool IsOk => Status == KvStatusCode.Ok;

@@ -121,6 +121,50 @@ public sealed class RaftKeyValueStore : IRaftKeyValueStore
     private static bool IsTransient(Exception e) => e is TimeoutException or OrleansException or System.Net.Sockets.SocketException;
 
     /// <inheritdoc />
+    public Task<KvResponse> PutAsync(string key, string value, long lease, CancellationToken cancellationToken = default)
+        => Cancellable(Rejected(("key", key), ("value", value)) ?? (lease == 0 ? _gateway.Put(key, value) : _gateway.PutLeased(key, value, lease)), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<KvResponse> GrantLeaseAsync(long ttlSeconds, long id = 0, CancellationToken cancellationToken = default)
+        => Cancellable(_gateway.LeaseGrant(ttlSeconds, id), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<KvResponse> RevokeLeaseAsync(long id, CancellationToken cancellationToken = default)
+        => Cancellable(_gateway.LeaseRevoke(id), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<KvResponse> KeepLeaseAliveOnceAsync(long id, CancellationToken cancellationToken = default)
+        => Cancellable(_gateway.LeaseKeepAlive(id), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<KvResponse> LeaseTimeToLiveAsync(long id, bool keys = false, CancellationToken cancellationToken = default)
+        => Cancellable(_gateway.LeaseTimeToLive(id, keys), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task KeepLeaseAliveAsync(long id, CancellationToken cancellationToken)
+    {
+        var ttl = TimeSpan.Zero;
+        while (true)
+        {
+            KvResponse response;
+            try
+            {
+                response = await _gateway.LeaseKeepAlive(id).WaitAsync(cancellationToken);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsTransient(e))
+            {
+                response = KvResponse.Unavailable(e.GetBaseException().Message);
+            }
+            if (response.IsOk) ttl = TimeSpan.FromSeconds(response.Ttl);
+            else if (response.Status != KvStatusCode.Unavailable) throw new RaftKeyValueException(response);
+            // A third of the TTL between keep-alives, as etcd's client does; sooner after a failed one, so an election
+            // costs one short pause, not a missed renewal.
+            var pause = response.IsOk ? ttl / 3 : TimeSpan.FromMilliseconds(200);
+            await Task.Delay(pause > TimeSpan.FromMilliseconds(100) ? pause : TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
     public Task<KvResponse> IncrementAsync(string key, long delta = 1, CancellationToken cancellationToken = default)
         => Cancellable(Rejected(("key", key)) ?? _gateway.Increment(key, delta), cancellationToken);
 

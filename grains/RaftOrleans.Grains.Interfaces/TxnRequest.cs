@@ -73,9 +73,11 @@ public sealed record TxnOperation
     [Id(1)] public required RangeRequest Range { get; init; }
     /// <summary>The value of a put.</summary>
     [Id(2)] public string? Value { get; init; }
+    /// <summary>The lease of a put (0 = none).</summary>
+    [Id(3)] public long Lease { get; init; }
 
-    /// <summary>Put <paramref name="value"/> at <paramref name="key"/>.</summary>
-    public static TxnOperation Put(string key, string value) => new() { Kind = TxnOperationKind.Put, Range = RangeRequest.Single(key), Value = value };
+    /// <summary>Put <paramref name="value"/> at <paramref name="key"/>, attached to <paramref name="lease"/> (0 = none).</summary>
+    public static TxnOperation Put(string key, string value, long lease = 0) => new() { Kind = TxnOperationKind.Put, Range = RangeRequest.Single(key), Value = value, Lease = lease };
     /// <summary>Delete the keys of <paramref name="range"/>.</summary>
     public static TxnOperation Delete(RangeRequest range) => new() { Kind = TxnOperationKind.Delete, Range = range };
     /// <summary>Read <paramref name="range"/>.</summary>

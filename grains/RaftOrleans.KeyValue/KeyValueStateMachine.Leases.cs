@@ -18,6 +18,9 @@ public sealed partial class KeyValueStateMachine
     /// <summary>Leases held.</summary>
     public int LeaseCount => _leases.Count;
 
+    /// <summary>Changes whenever a lease is granted or revoked, so a driver follows the set without listing it every time.</summary>
+    public long LeaseVersion { get; private set; }
+
     /// <summary>Every lease with its granted time to live (seconds), by id.</summary>
     public IEnumerable<(long Id, long Ttl)> Leases() => _leases.OrderBy(pair => pair.Key).Select(pair => (pair.Key, pair.Value.Ttl)).ToList();
 
@@ -41,6 +44,7 @@ public sealed partial class KeyValueStateMachine
         }
         _leases.Add(id, new LeaseState(ttl));
         _changedLeases.Add(id);
+        LeaseVersion++;
         return new KvResult(KvStatus.Ok, null, Revision) { Lease = id, Ttl = ttl };
     }
 
@@ -48,6 +52,7 @@ public sealed partial class KeyValueStateMachine
     {
         if (!_leases.Remove(id, out LeaseState? lease)) return new KvResult(KvStatus.NotFound, null, 0, $"lease {id} not found");
         _changedLeases.Add(id);
+        LeaseVersion++;
         // Deleted in key order, so every replica writes the same history.
         var keys = lease.Keys.Order(KeyOrder.Instance).ToList();
         foreach (string key in keys) Remove(key, next);

@@ -20,7 +20,7 @@ public sealed class PackageTests(PackageFeed feed)
     private static readonly string[] Expected =
     [
         "RaftOrleans.Client.Connection", "RaftOrleans.Consensus", "RaftOrleans.Grains", "RaftOrleans.Grains.AdoNet",
-        "RaftOrleans.Grains.Interfaces", "RaftOrleans.Grains.PostgreSql", "RaftOrleans.Grains.Sqlite", "RaftOrleans.KeyValue",
+        "RaftOrleans.Grains.Interfaces", "RaftOrleans.Grains.PostgreSql", "RaftOrleans.Grains.Sqlite", "RaftOrleans.KeyValue", "RaftOrleans.Recipes",
         "RaftOrleans.Security", "raftkv", "raftkv-silo",
     ];
 

@@ -67,4 +67,7 @@ internal static partial class Log
 
     [LoggerMessage(84, LogLevel.Information, "Replica {Replica}: self-healing: {Change} of replica {Target} not done yet ({Reason}); asked again next round")]
     public static partial void SelfHealingRetry(ILogger logger, string replica, string change, int target, string reason);
+
+    [LoggerMessage(85, LogLevel.Information, "Replica {Replica}: lease {Lease} expired (no keep-alive within its time to live); proposing its revoke")]
+    public static partial void LeaseExpired(ILogger logger, string replica, long lease);
 }

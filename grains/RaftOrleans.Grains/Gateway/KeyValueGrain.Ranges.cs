@@ -46,6 +46,34 @@ internal sealed partial class KeyValueGrain
     }
 
     /// <inheritdoc />
+    public Task<KvResponse> PutLeased(string key, string value, long lease)
+        => WriteAsync(new KvCommand { Op = KvOp.Put, Key = key, Value = value, Lease = lease });
+
+    /// <inheritdoc />
+    public Task<KvResponse> LeaseGrant(long ttl, long id = 0)
+        => WriteAsync(new KvCommand { Op = KvOp.LeaseGrant, Key = "", Lease = id, Ttl = ttl });
+
+    /// <inheritdoc />
+    public Task<KvResponse> LeaseRevoke(long id)
+        => WriteAsync(new KvCommand { Op = KvOp.LeaseRevoke, Key = "", Lease = id });
+
+    /// <inheritdoc />
+    public async Task<KvResponse> LeaseKeepAlive(long id)
+    {
+        if (CheckGroup() is { } bad) return bad;
+        if (id <= 0) return KvResponse.BadInput($"lease id must be positive, was {id}");
+        return await RouteAsync(replica => replica.LeaseKeepAlive(id), "lease keep-alive");
+    }
+
+    /// <inheritdoc />
+    public async Task<KvResponse> LeaseTimeToLive(long id, bool keys = false)
+    {
+        if (CheckGroup() is { } bad) return bad;
+        if (id <= 0) return KvResponse.BadInput($"lease id must be positive, was {id}");
+        return await RouteAsync(replica => replica.LeaseTimeToLive(id, keys), "lease time-to-live");
+    }
+
+    /// <inheritdoc />
     public Task<KvResponse> Increment(string key, long delta = 1)
         => WriteAsync(new KvCommand { Op = KvOp.Increment, Key = key, Delta = delta });
 }

@@ -130,6 +130,7 @@ internal sealed partial class RaftReplicaGrain
         _tickMarks.Clear();
         _inbox.Clear();
         ReportForeignIncarnations();
+        ExpireLeases();
 
         if (_proposalQueue.Count > 0)
         {
@@ -204,7 +205,11 @@ internal sealed partial class RaftReplicaGrain
         if (soft.Role != _lastRole)
         {
             Log.RoleChanged(_logger, _name, soft.Role.ToString(), _node.Term, soft.Leader);
-            if (soft.Role == StateRole.Leader) _metrics.Elections.Add(1, _metricTags);
+            if (soft.Role == StateRole.Leader)
+            {
+                _metrics.Elections.Add(1, _metricTags);
+                RestartLeaseClock();
+            }
             if (_lastRole == StateRole.Leader)
             {
                 // Outcome of in-flight proposals is unknown here: the gateway retries them with the

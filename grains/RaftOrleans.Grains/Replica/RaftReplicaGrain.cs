@@ -107,6 +107,7 @@ internal sealed partial class RaftReplicaGrain : Grain, IRaftReplicaGrain, IRemi
         // _requests images the state machine for followers behind the compaction point (InstallSnapshot).
         _node = new RaftNode(config, _store.Memory, new Random(), _stateMachine.AppliedIndex, _requests, _store.Memory.Snapshot);
 
+        StartLeaseClock();
         _timer = this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions(_options.TickInterval, _options.TickInterval)
         {
             KeepAlive = true,

@@ -33,7 +33,9 @@ public static class KeyValueGrainAccess
         [nameof(IKeyValueGrain.CompareAndSwap)] = (AccessKind.WriteKey, 0),
         [nameof(IKeyValueGrain.Increment)] = (AccessKind.WriteKey, 0),
         // Not classified yet, so Admin only: Range, DeleteRange, Watch (a RangeRequest: every key of the range must be
-        // under a prefix) and Txn (every compare and operation key).
+        // under a prefix), Txn (every compare and operation key), PutLeased (a write of its key, but to a lease another
+        // client may revoke) and LeaseGrant/Revoke/KeepAlive/TimeToLive (no key; a revoke deletes the lease's keys,
+        // wherever they are).
         [nameof(IKeyValueGrain.Status)] = (AccessKind.ReadStatus, -1),
         [nameof(IKeyValueGrain.ChangeMembership)] = (AccessKind.Admin, -1),
         [nameof(IKeyValueGrain.MoveLeader)] = (AccessKind.Admin, -1),

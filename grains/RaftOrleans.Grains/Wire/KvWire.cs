@@ -38,7 +38,7 @@ internal static class KvWire
     };
 
     private static List<KvTxnOp> ToOps(IReadOnlyList<TxnOperation>? ops) =>
-        (ops ?? []).Select(op => op is null ? null! : new KvTxnOp { Kind = (KvTxnOpKind)op.Kind, Range = ToRange(op.Range)!, Value = op.Value }).ToList();
+        (ops ?? []).Select(op => op is null ? null! : new KvTxnOp { Kind = (KvTxnOpKind)op.Kind, Range = ToRange(op.Range)!, Value = op.Value, Lease = op.Lease }).ToList();
 
     /// <summary>The client's form of a state-machine result.</summary>
     public static KvResponse ToResponse(KvResult r) => new()
@@ -60,6 +60,9 @@ internal static class KvWire
         Count = r.Count,
         More = r.More,
         Succeeded = r.Succeeded,
+        Lease = r.Lease,
+        Ttl = r.Ttl,
+        GrantedTtl = r.GrantedTtl,
         Responses = r.Responses?.Select(ToResponse).ToList(),
         Events = r.Events?.Select(e => new WatchEvent
         {
@@ -71,5 +74,5 @@ internal static class KvWire
     };
 
     private static KeyValueItem ToItem(KvEntry e)
-        => new() { Key = e.Key, Value = e.Value, CreateRevision = e.CreateRevision, ModRevision = e.ModRevision, Version = e.Version };
+        => new() { Key = e.Key, Value = e.Value, CreateRevision = e.CreateRevision, ModRevision = e.ModRevision, Version = e.Version, Lease = e.Lease };
 }

@@ -31,6 +31,12 @@ public interface IRaftReplicaGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Watch")] Task<ReplicaReply> Watch(RangeRequest request, long fromRevision, int maxEvents, TimeSpan wait);
 
+    /// <summary>Leader only, after confirming leadership: restarts lease <paramref name="id"/>'s countdown.</summary>
+    [Alias("LeaseKeepAlive")] Task<ReplicaReply> LeaseKeepAlive(long id);
+
+    /// <summary>Leader only, after confirming leadership: lease <paramref name="id"/>'s remaining time and keys.</summary>
+    [Alias("LeaseTimeToLive")] Task<ReplicaReply> LeaseTimeToLive(long id, bool keys);
+
     /// <summary>Reads a range from this replica's state machine without any consistency guarantee.</summary>
     [Alias("ReadRangeStale")] Task<KvResponse> ReadRangeStale(RangeRequest request);
 
