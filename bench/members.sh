@@ -6,6 +6,8 @@
 #   BENCH_SILO_BIN BENCH_RAFT_DATA  raftkv-silo executable, RaftOrleans data directory
 #   BENCH_SILO_PORT BENCH_GATEWAY_PORT   ports of silo1 (silo i uses base + i - 1)
 #   BENCH_ETCD_DIR BENCH_ETCD_CLIENT_PORT BENCH_ETCD_PEER_PORT   etcd data/log folder and ports of etcd1
+#   BENCH_SILO_TLS_DIR              (optional) certificates from scripts/make-dev-ca.sh: the silo runs with TLS,
+#                                   granting writer ReadWrite and admin Admin
 # Usage: members.sh silo|etcd NAME   (NAME ends in the member's number: silo2, etcd3)
 set -euo pipefail
 kind="${1:?usage: members.sh silo|etcd NAME}"
@@ -15,7 +17,12 @@ index="${name//[!0-9]/}"
 
 case "$kind" in
   silo)
-    "$BENCH_SILO_BIN" run --name "$name" \
+    tls=()
+    if [[ -n "${BENCH_SILO_TLS_DIR:-}" ]]; then
+      tls=(--tls-cert "$BENCH_SILO_TLS_DIR/$name.crt" --tls-key "$BENCH_SILO_TLS_DIR/$name.key" --tls-ca "$BENCH_SILO_TLS_DIR/ca.crt"
+        --Security:Clients:writer:Access=ReadWrite --Security:Clients:admin:Access=Admin)
+    fi
+    "$BENCH_SILO_BIN" run --name "$name" "${tls[@]}" \
       --silo-port $((BENCH_SILO_PORT + index - 1)) --gateway-port $((BENCH_GATEWAY_PORT + index - 1)) \
       --data "$BENCH_RAFT_DATA" --cluster-id raftkv-bench --service-id raftkv-bench \
       >>"$BENCH_RAFT_DATA/$name.log" 2>&1 </dev/null &

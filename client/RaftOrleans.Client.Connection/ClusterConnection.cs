@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using RaftOrleans.Security;
 
 namespace RaftOrleans.Client.Connection;
 
@@ -103,6 +104,10 @@ internal sealed class ClusterConnection : IAsyncDisposable
         {
             ConfigureIdentity(client, settings);
             client.UseStaticClustering(gateway);
+            if (settings.Tls is { } tls)
+            {
+                client.UseRaftTls(tls, settings.ServiceId, lane.Attempt.Refused);
+            }
             client.UseConnectionRetryFilter(lane);
             client.AddClusterConnectionStatusObserver(lane.GatewayLoss);
             client.AddClusterConnectionStatusObserver(lane);

@@ -38,6 +38,11 @@ public sealed record ConnectionSettings
     public TimeSpan GatewayStagger { get; init; } = Defaults.GatewayStagger;
     /// <summary>Show Orleans client warnings on stderr.</summary>
     public bool Verbose { get; init; }
+    /// <summary>
+    /// TLS with a client certificate (<c>raftkv --cert --key --cacert</c>); null, the default: plain TCP, for
+    /// clusters without TLS. A silo with TLS on refuses plain connections, and one without TLS cannot be reached with it.
+    /// </summary>
+    public RaftOrleans.Security.ClientTlsSettings? Tls { get; init; }
 
     /// <summary>
     /// The deadline of one command: <see cref="RequestTimeout"/>, connecting included, less

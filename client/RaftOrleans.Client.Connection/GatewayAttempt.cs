@@ -8,7 +8,7 @@ namespace RaftOrleans.Client.Connection;
 /// One gateway's part in a connection race: when it was tried, how each try ended, and the line the
 /// user sees for it ("127.0.0.1:30001 refused (4 tries)").
 /// </summary>
-internal sealed class GatewayAttempt(IPEndPoint endpoint)
+internal sealed class GatewayAttempt(IPEndPoint endpoint, string? closedHint = null)
 {
     private readonly object _lock = new();
     private readonly Stopwatch _clock = new();
@@ -19,6 +19,7 @@ internal sealed class GatewayAttempt(IPEndPoint endpoint)
     private TimeSpan _elapsed;
     private bool _tcpOpened;
     private bool _answeredLate;
+    private string? _tlsProblem;
 
     /// <summary>The gateway.</summary>
     public IPEndPoint Endpoint { get; } = endpoint;
@@ -70,6 +71,13 @@ internal sealed class GatewayAttempt(IPEndPoint endpoint)
     public void Failed(Exception exception)
     {
         (GatewayOutcome kind, string detail) = Classify(exception);
+        // A gateway that closes the connection before the Orleans handshake is (nearly always) one that
+        // refused TLS: this client's certificate, or a plain connection to a silo that requires TLS.
+        if (closedHint is not null && kind == GatewayOutcome.Failed
+            && (detail.Contains("terminated prematurely", StringComparison.Ordinal) || detail.Contains("connection closed", StringComparison.OrdinalIgnoreCase)))
+        {
+            detail = $"{detail} ({closedHint})";
+        }
         lock (_lock)
         {
             // Orleans answers a try within its reconnect back-off with "will retry after": that says
@@ -80,6 +88,15 @@ internal sealed class GatewayAttempt(IPEndPoint endpoint)
                 _lastFailure = kind;
                 _detail = detail;
             }
+        }
+    }
+
+    /// <summary>This client refused the gateway's TLS certificate (<paramref name="reason"/> says why).</summary>
+    public void Refused(string reason)
+    {
+        lock (_lock)
+        {
+            _tlsProblem = reason;
         }
     }
 
@@ -124,6 +141,10 @@ internal sealed class GatewayAttempt(IPEndPoint endpoint)
         lock (_lock)
         {
             string tries = _failures > 1 ? $", {_failures} tries" : "";
+            if (_tlsProblem is not null && _outcome is not (GatewayOutcome.Ok or GatewayOutcome.NotNeeded or GatewayOutcome.Connecting))
+            {
+                return $"{Endpoint} refused by this client: {_tlsProblem}{tries}";
+            }
             return _outcome switch
             {
                 GatewayOutcome.NotTried => $"{Endpoint} not tried",
@@ -145,6 +166,11 @@ internal sealed class GatewayAttempt(IPEndPoint endpoint)
     {
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
+            // TLS: the gateway refused this client's certificate (or sent none we trust).
+            if (e is System.Security.Authentication.AuthenticationException)
+            {
+                return (GatewayOutcome.Failed, $"TLS handshake failed: {e.Message}");
+            }
             if (e is SocketException socket)
             {
                 return socket.SocketErrorCode == SocketError.ConnectionRefused

@@ -28,7 +28,7 @@ internal static class GatewayRace
     public static async Task<ClusterConnection> RunAsync(
         ConnectionSettings settings, IReadOnlyList<IPEndPoint> gateways, Deadline deadline, CancellationToken cancellationToken)
     {
-        GatewayAttempt[] attempts = [.. gateways.OrderBy(_ => Random.Shared.Next()).Select(g => new GatewayAttempt(g))];
+        GatewayAttempt[] attempts = [.. gateways.OrderBy(_ => Random.Shared.Next()).Select(g => new GatewayAttempt(g, ClosedHint(settings)))];
         var lanes = new List<(GatewayLane Lane, Task Overdue)>();
         using var expiry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         expiry.CancelAfter(deadline.Remaining);
@@ -105,4 +105,9 @@ internal static class GatewayRace
 
     /// <summary>One line naming every gateway and what it did.</summary>
     public static string Report(IEnumerable<GatewayAttempt> attempts) => string.Join("; ", attempts.Select(a => a.ToString()));
+
+    /// <summary>What a connection closed during the handshake most likely means, for the user.</summary>
+    private static string ClosedHint(ConnectionSettings settings) => settings.Tls is null
+        ? "closed before the handshake: does the cluster require TLS? give --cert, --key and --cacert"
+        : "closed during the TLS handshake: the gateway refused this client's certificate (not issued by its CA, expired, or not for client authentication; the silo's log names the reason)";
 }

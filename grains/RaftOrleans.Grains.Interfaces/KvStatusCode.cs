@@ -17,4 +17,9 @@ public enum KvStatusCode : byte
     /// <summary>A read at a revision older than the history the leader keeps; <see cref="KvResponse.Revision"/> is the
     /// oldest revision it can read. Read again at that revision or later (or now, revision 0).</summary>
     Compacted = 5,
+    /// <summary>
+    /// The gateway refused the caller (no valid client credential, or not allowed to do this). Never sent by a
+    /// gateway as a response status: clients map an <see cref="AccessDeniedException"/> to it. The request never reached the log.
+    /// </summary>
+    PermissionDenied = 6,
 }

@@ -21,7 +21,7 @@ public sealed class PackageTests(PackageFeed feed)
     [
         "RaftOrleans.Client.Connection", "RaftOrleans.Consensus", "RaftOrleans.Grains", "RaftOrleans.Grains.AdoNet",
         "RaftOrleans.Grains.Interfaces", "RaftOrleans.Grains.PostgreSql", "RaftOrleans.Grains.Sqlite", "RaftOrleans.KeyValue", "RaftOrleans.Recipes",
-        "raftkv", "raftkv-silo",
+        "RaftOrleans.Security", "raftkv", "raftkv-silo",
     ];
 
     [Fact]

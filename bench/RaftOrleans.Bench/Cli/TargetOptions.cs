@@ -28,6 +28,12 @@ public sealed class TargetOptions
     public Option<string[]> Endpoints { get; } = new("--endpoints") { Description = "etcd client URLs, comma-separated or repeated (http://127.0.0.1:2379)." };
     /// <summary>--timeout.</summary>
     public Option<double> Timeout { get; } = new("--timeout") { Description = "Per-operation deadline, seconds.", DefaultValueFactory = _ => 15 };
+    /// <summary>--cert.</summary>
+    public Option<string?> Cert { get; } = new("--cert") { Description = "Client certificate (PEM) for a RaftOrleans cluster with TLS on (with --key and --cacert)." };
+    /// <summary>--key.</summary>
+    public Option<string?> Key { get; } = new("--key") { Description = "Private key (PEM) of --cert." };
+    /// <summary>--cacert.</summary>
+    public Option<string?> CaCert { get; } = new("--cacert") { Description = "CA certificate (PEM) that issued the silos' certificates." };
     /// <summary>--out.</summary>
     public Option<string> Out { get; } = new("--out") { Description = "Results folder for the JSON file.", DefaultValueFactory = _ => "bench/results/manual" };
     /// <summary>--label.</summary>
@@ -36,7 +42,7 @@ public sealed class TargetOptions
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Target, Group, Data, Gateways, ClusterId, ServiceId, Endpoints, Timeout, Out, Label })
+        foreach (var option in new Option[] { Target, Group, Data, Gateways, ClusterId, ServiceId, Endpoints, Timeout, Cert, Key, CaCert, Out, Label })
         {
             command.Options.Add(option);
         }
@@ -55,8 +61,12 @@ public sealed class TargetOptions
         var data = parse.GetValue(Data);
         if (kind != TargetKind.Etcd && gateways.Count == 0 && data is null) throw new ArgumentException($"{name} needs --gateway host:port or --data DIR");
         if (kind == TargetKind.Etcd && endpoints.Count == 0) throw new ArgumentException("etcd needs --endpoints");
+        var cert = parse.GetValue(Cert);
+        var caCert = parse.GetValue(CaCert);
+        if ((cert is null) != (caCert is null)) throw new ArgumentException("TLS needs both --cert and --cacert (and --key)");
         return new TargetSettings
         {
+            Tls = cert is null ? null : new RaftOrleans.Security.ClientTlsSettings { CertificateFile = cert, KeyFile = parse.GetValue(Key) ?? "", CaFile = caCert! },
             Kind = kind,
             Group = parse.GetValue(Group) ?? "default",
             DataDirectory = data,

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using RaftOrleans.Grains.AdoNet;
+using RaftOrleans.Security;
 
 namespace RaftOrleans.Bench.Targets;
 
@@ -42,6 +43,10 @@ public sealed class OrleansClientConnection : IAsyncDisposable
             else
             {
                 throw new ArgumentException("give either gateways or a data directory", nameof(settings));
+            }
+            if (settings.Tls is { } tls)
+            {
+                client.UseRaftTls(tls, settings.ServiceId);
             }
             // A call through a killed gateway must fail within a bounded time, not the 30 s default.
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = settings.ResponseTimeout);

@@ -17,4 +17,6 @@ public sealed record OrleansConnectionSettings
     public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(15);
     /// <summary>How long to keep trying to connect.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>TLS with a client certificate (a RaftOrleans cluster with TLS on); null: plain TCP.</summary>
+    public RaftOrleans.Security.ClientTlsSettings? Tls { get; init; }
 }

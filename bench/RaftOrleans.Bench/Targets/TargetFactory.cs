@@ -20,6 +20,7 @@ public static class TargetFactory
                     ClusterId = settings.ClusterId,
                     ServiceId = settings.ServiceId,
                     ResponseTimeout = settings.OperationTimeout,
+                    Tls = settings.Tls,
                 }, cancellationToken);
                 return settings.Kind == TargetKind.RaftOrleans
                     ? new RaftOrleansTarget(connection, settings.Group)

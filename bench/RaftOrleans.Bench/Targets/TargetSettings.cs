@@ -21,4 +21,6 @@ public sealed record TargetSettings
     public IReadOnlyList<string> EtcdEndpoints { get; init; } = [];
     /// <summary>Per-operation deadline.</summary>
     public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>TLS with a client certificate (a RaftOrleans cluster with TLS on); null: plain TCP.</summary>
+    public RaftOrleans.Security.ClientTlsSettings? Tls { get; init; }
 }

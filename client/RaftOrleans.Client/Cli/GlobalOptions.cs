@@ -85,8 +85,32 @@ public sealed class GlobalOptions
         Recursive = true,
     };
 
+    /// <summary><c>--cert FILE</c>: the client certificate (PEM) for a cluster with TLS on.</summary>
+    public Option<string> Cert { get; } = new("--cert")
+    {
+        Description = "Client certificate (PEM) for a cluster with TLS on; also signs the credential the gateway authorizes by (default $RAFTKV_CERT).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("RAFTKV_CERT") ?? "",
+        Recursive = true,
+    };
+
+    /// <summary><c>--key FILE</c>: the private key of <see cref="Cert"/>.</summary>
+    public Option<string> Key { get; } = new("--key")
+    {
+        Description = "Private key (PEM) of --cert (default $RAFTKV_KEY; empty: the key is in the --cert file).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("RAFTKV_KEY") ?? "",
+        Recursive = true,
+    };
+
+    /// <summary><c>--cacert FILE</c>: the CA that issued the silos' certificates.</summary>
+    public Option<string> CaCert { get; } = new("--cacert")
+    {
+        Description = "CA certificate (PEM) the silos' certificates must be issued by; needed with --cert (default $RAFTKV_CACERT).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("RAFTKV_CACERT") ?? "",
+        Recursive = true,
+    };
+
     /// <summary>Every option, for adding to the root command.</summary>
-    public IEnumerable<Option> All => [Data, Gateway, Postgres, ClusterId, Group, Json, Timeout, ConnectTimeout, Verbose];
+    public IEnumerable<Option> All => [Data, Gateway, Postgres, ClusterId, Group, Json, Timeout, ConnectTimeout, Verbose, Cert, Key, CaCert];
 
     /// <summary>Builds connection settings, or returns an error message for bad values.</summary>
     public ConnectionSettings? Bind(ParseResult result, out string error)
@@ -115,8 +139,30 @@ public sealed class GlobalOptions
             error = "--group must not be empty";
             return null;
         }
+        string cert = result.GetValue(Cert) ?? "";
+        string key = result.GetValue(Key) ?? "";
+        string caCert = result.GetValue(CaCert) ?? "";
+        RaftOrleans.Security.ClientTlsSettings? tls = null;
+        if (cert.Length > 0 || key.Length > 0 || caCert.Length > 0)
+        {
+            if (cert.Length == 0 || caCert.Length == 0)
+            {
+                error = "TLS needs both --cert and --cacert (and --key unless the key is in the --cert file)";
+                return null;
+            }
+            foreach (string file in new[] { cert, key, caCert }.Where(f => f.Length > 0))
+            {
+                if (!File.Exists(file))
+                {
+                    error = $"no such file: {file}";
+                    return null;
+                }
+            }
+            tls = new RaftOrleans.Security.ClientTlsSettings { CertificateFile = cert, KeyFile = key, CaFile = caCert };
+        }
         return new ConnectionSettings
         {
+            Tls = tls,
             DataDirectory = result.GetValue(Data) ?? ConnectionSettings.Defaults.DataDirectory,
             Gateways = gateways,
             PostgresConnectionString = result.GetValue(Postgres) is { Length: > 0 } postgres ? postgres : null,

@@ -67,6 +67,10 @@ public sealed class MemberCommand
         {
             return Print(json, KvResponse.Unavailable(e.Message), null);
         }
+        catch (AccessDeniedException e)
+        {
+            return Print(json, new KvResponse { Status = KvStatusCode.PermissionDenied, Message = e.Message }, null);
+        }
     }
 
     private static int Print(bool json, KvResponse response, (IReadOnlyList<MemberInfo> Members, ReplicaStatus From)? list)

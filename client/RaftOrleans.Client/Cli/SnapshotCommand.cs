@@ -51,6 +51,10 @@ public sealed class SnapshotCommand
             {
                 result = SnapshotSaveResult.Failed(KvStatusCode.Unavailable, e.Message);
             }
+            catch (AccessDeniedException e)
+            {
+                result = SnapshotSaveResult.Failed(KvStatusCode.PermissionDenied, e.Message);
+            }
         }
         if (json)
         {

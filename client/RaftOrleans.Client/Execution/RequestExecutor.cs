@@ -70,6 +70,10 @@ public sealed class RequestExecutor(ConnectionSettings settings) : IAsyncDisposa
                 }
                 // A read changes nothing: ask again through a new connection.
             }
+            catch (AccessDeniedException e)
+            {
+                return new CommandResult { Request = request, Response = new KvResponse { Status = KvStatusCode.PermissionDenied, Message = e.Message } };
+            }
             catch (TimeoutException)
             {
                 // No answer: the gateway silo itself may be paused (its connection stays open, so no

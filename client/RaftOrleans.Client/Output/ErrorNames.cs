@@ -12,6 +12,7 @@ public static class ErrorNames
         KvStatusCode.NotFound => "not_found",
         KvStatusCode.CasConflict => "cas_conflict",
         KvStatusCode.BadInput => "bad_input",
+        KvStatusCode.PermissionDenied => "permission_denied",
         _ => "unavailable",
     };
 }

@@ -17,6 +17,8 @@ public static class ExitCodes
     public const int Unavailable = 4;
     /// <summary>The command line or the request was invalid.</summary>
     public const int BadInput = 5;
+    /// <summary>The cluster refused this client: no valid client certificate, or its grant does not allow the request (it never applied).</summary>
+    public const int PermissionDenied = 6;
 
     /// <summary>The exit code for a response status.</summary>
     public static int For(KvStatusCode status) => status switch
@@ -26,6 +28,7 @@ public static class ExitCodes
         KvStatusCode.CasConflict => CasConflict,
         KvStatusCode.Unavailable => Unavailable,
         KvStatusCode.BadInput => BadInput,
+        KvStatusCode.PermissionDenied => PermissionDenied,
         _ => Unavailable,
     };
 }

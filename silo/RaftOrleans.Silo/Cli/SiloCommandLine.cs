@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.Runtime.InteropServices;
+using RaftOrleans.Grains.Security;
 using RaftOrleans.Silo.Hosting;
 using RaftOrleans.Silo.Local;
 using RaftOrleans.Silo.Migration;
@@ -29,6 +30,10 @@ public sealed class SiloCommandLine
     private readonly Option<string> _serviceId = new("--service-id") { Description = "Orleans service id (default raftkv); never change it for existing data." };
     private readonly Option<string> _advertisedAddress = new("--advertised-address") { Description = "IP address to listen on and advertise (default 127.0.0.1)." };
     private readonly Option<int?> _healthPort = new("--health-port") { Description = "HTTP port for /livez, /readyz and /health (default 0: none)." };
+    private readonly Option<string> _tlsCert = new("--tls-cert") { Description = "Silo certificate (PEM, OU=raftkv-silo, server and client auth): turns TLS and client authorization on (Security:CertificateFile)." };
+    private readonly Option<string> _tlsKey = new("--tls-key") { Description = "Private key (PEM) of --tls-cert (Security:KeyFile)." };
+    private readonly Option<string> _tlsCa = new("--tls-ca") { Description = "CA certificate (PEM) that issued the silo certificates, and the client ones unless --tls-client-ca (Security:CaFile)." };
+    private readonly Option<string> _tlsClientCa = new("--tls-client-ca") { Description = "CA certificate (PEM) client certificates must be issued by (Security:ClientCaFile; default --tls-ca)." };
     private readonly Option<bool> _exitWithParent = new("--exit-with-parent") { Description = "Stop when standard input closes (used by local).", Hidden = true };
 
     // migrate
@@ -49,6 +54,10 @@ public sealed class SiloCommandLine
     private readonly Option<int> _baseGatewayPort = new("--base-gateway-port") { Description = "Gateway port of silo1; silo i uses base + i - 1.", DefaultValueFactory = _ => 30001 };
     private readonly Option<string> _localClusterId = new("--cluster-id") { Description = "Orleans cluster id.", DefaultValueFactory = _ => "raftkv" };
     private readonly Option<double> _readyTimeout = new("--ready-timeout") { Description = "Seconds to wait for the cluster to serve.", DefaultValueFactory = _ => 90 };
+    private readonly Option<string> _localTls = new("--tls")
+    {
+        Description = "Run with TLS using the certificates scripts/make-dev-ca.sh wrote into this folder (grants: admin Admin, writer ReadWrite, reader ReadOnly).",
+    };
     private readonly Option<int> _restartLimit = new("--restart-limit")
     {
         Description = "Restarts of a silo whose runs each end within --restart-window seconds before it is given up (crash loop).",
@@ -65,14 +74,14 @@ public sealed class SiloCommandLine
     {
         var run = new Command("run", "Run one silo in the foreground. Extra --Section:Key=value tokens override configuration.")
         {
-            _name, _siloPort, _gatewayPort, _healthPort, _runData, _runClusterId, _serviceId, _advertisedAddress, _exitWithParent,
+            _name, _siloPort, _gatewayPort, _healthPort, _runData, _runClusterId, _serviceId, _advertisedAddress, _tlsCert, _tlsKey, _tlsCa, _tlsClientCa, _exitWithParent,
         };
         run.TreatUnmatchedTokensAsErrors = false;
         run.SetAction(RunSiloAsync);
 
         var local = new Command("local", "Run a local cluster of N silo processes until Ctrl+C / SIGTERM. Extra --Section:Key=value tokens go to every silo.")
         {
-            _localData, _silos, _baseSiloPort, _baseGatewayPort, _localClusterId, _readyTimeout, _restartLimit, _restartWindow,
+            _localData, _silos, _baseSiloPort, _baseGatewayPort, _localClusterId, _readyTimeout, _localTls, _restartLimit, _restartWindow,
         };
         local.TreatUnmatchedTokensAsErrors = false;
         local.SetAction(RunLocalAsync);
@@ -127,6 +136,17 @@ public sealed class SiloCommandLine
         Put(_runClusterId, nameof(SiloHostOptions.ClusterId));
         Put(_serviceId, nameof(SiloHostOptions.ServiceId));
         Put(_advertisedAddress, nameof(SiloHostOptions.AdvertisedAddress));
+        void PutSecurity(Option<string> option, string key)
+        {
+            if (parse.GetResult(option) is { Implicit: false })
+            {
+                values[$"{RaftSecurityOptions.SectionName}:{key}"] = parse.GetValue(option);
+            }
+        }
+        PutSecurity(_tlsCert, nameof(RaftSecurityOptions.CertificateFile));
+        PutSecurity(_tlsKey, nameof(RaftSecurityOptions.KeyFile));
+        PutSecurity(_tlsCa, nameof(RaftSecurityOptions.CaFile));
+        PutSecurity(_tlsClientCa, nameof(RaftSecurityOptions.ClientCaFile));
         if (!values.ContainsKey($"{SiloHostOptions.SectionName}:{nameof(SiloHostOptions.DataDirectory)}")
             && Environment.GetEnvironmentVariable(DataEnvironmentVariable) is { Length: > 0 } data)
         {
@@ -153,6 +173,7 @@ public sealed class SiloCommandLine
             ClusterId = parse.GetValue(_localClusterId) ?? "raftkv",
             ReadyTimeout = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(_readyTimeout))),
             ExtraArguments = [.. parse.UnmatchedTokens],
+            TlsDirectory = parse.GetValue(_localTls) is { Length: > 0 } tls ? tls : null,
         };
         using var stop = new CancellationTokenSource();
         void OnSignal(PosixSignalContext context)

@@ -14,6 +14,7 @@ using RaftOrleans.Grains.AdoNet;
 using RaftOrleans.Grains.Faults;
 using RaftOrleans.Grains.Health;
 using RaftOrleans.Grains.Hosting;
+using RaftOrleans.Grains.Security;
 
 namespace RaftOrleans.Silo.Hosting;
 
@@ -93,6 +94,25 @@ public static class SiloHostFactory
             throw new StartupException(SiloExitCodes.BadConfiguration, $"Telemetry:OtlpExportInterval must be at least 1 s, was {telemetry.OtlpExportInterval}");
         }
         return telemetry;
+    }
+
+    /// <summary>Reads the <c>Security</c> section and checks it (files included); TLS stays off when it names no certificate.</summary>
+    public static RaftSecurityOptions ReadSecurity(IConfiguration configuration)
+    {
+        var security = new RaftSecurityOptions();
+        try
+        {
+            configuration.GetSection(RaftSecurityOptions.SectionName).Bind(security);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new StartupException(SiloExitCodes.BadConfiguration, $"invalid Security configuration: {e.GetBaseException().Message}", e);
+        }
+        if (RaftSecurityOptionsValidator.Validate(security) is { } error)
+        {
+            throw new StartupException(SiloExitCodes.BadConfiguration, $"Security: {error}");
+        }
+        return security;
     }
 
     /// <summary>The OTLP/HTTP traces URL beside a metrics URL (<c>.../v1/metrics</c> becomes <c>.../v1/traces</c>).</summary>
@@ -197,6 +217,9 @@ public static class SiloHostFactory
                 : silo.AddRaftStorageStallHook(raftOptions.StorageProviderName, stallFile);
             // Trace context across grain calls (client -> gateway -> leader), only when traces are exported.
             if (ReadTelemetry(configuration, options).OtlpEndpoint.Length > 0) silo.AddActivityPropagation();
+            // TLS on every connection and client authorization at the gateway, when Security names a certificate (docs/security.md).
+            var securitySection = configuration.GetSection(RaftSecurityOptions.SectionName);
+            silo.UseRaftSecurity(o => securitySection.Bind(o));
             silo.AddRaftKeyValue(o =>
             {
                 raftSection.Bind(o);

@@ -16,6 +16,7 @@ public static class SiloRunner
             SiloHostOptions options = SiloHostFactory.ReadOptions(configuration);
             IPAddress address = StartupChecks.ValidateConfiguration(options);
             SiloHostFactory.ReadTelemetry(configuration, options);
+            SiloHostFactory.ReadSecurity(configuration);
             StartupChecks.EnsureWritableDirectory(options.DataPath);
             StartupChecks.EnsureWritableDirectory(options.SiloDirectory);
             StartupChecks.EnsurePortFree("silo port", address, options.SiloPort);

@@ -41,7 +41,7 @@ public sealed class LocalCluster(LocalClusterOptions options)
         try
         {
             StartChildren();
-            var probe = new ReadinessProbe(Path.Combine(options.DataPath, "cluster.db"), options.ClusterId, options.ClusterId);
+            var probe = new ReadinessProbe(Path.Combine(options.DataPath, "cluster.db"), options.ClusterId, new SiloHostOptions().ServiceId) { Tls = options.ClientTls("admin") };
             (bool ready, string problem) = await probe.WaitAsync(
                 DateTime.UtcNow + options.ReadyTimeout, () => _children.Any(c => !c.GivenUp), stop);
             if (stop.IsCancellationRequested)
@@ -114,6 +114,7 @@ public sealed class LocalCluster(LocalClusterOptions options)
                 "--exit-with-parent",
                 // One replica per silo: the group size follows the cluster size.
                 $"--{SiloHostFactory.RaftSectionName}:ReplicaCount={options.Silos}",
+                .. TlsArguments(name),
                 .. options.ExtraArguments,
             ];
             SupervisedSilo child = SupervisedSilo.Start(name, () => ChildSilo.Start(name, self, arguments, Say), Say, RestartPolicy);
@@ -122,9 +123,29 @@ public sealed class LocalCluster(LocalClusterOptions options)
         }
     }
 
+    /// <summary>The silo's TLS options and the development grants, when the cluster runs with TLS.</summary>
+    private string[] TlsArguments(string name)
+    {
+        if (options.TlsDirectory is not { } directory) return [];
+        string dir = Path.GetFullPath(directory);
+        return
+        [
+            "--tls-cert", Path.Combine(dir, $"{name}.crt"),
+            "--tls-key", Path.Combine(dir, $"{name}.key"),
+            "--tls-ca", Path.Combine(dir, "ca.crt"),
+            "--Security:Clients:admin:Access=Admin",
+            "--Security:Clients:writer:Access=ReadWrite",
+            "--Security:Clients:reader:Access=ReadOnly",
+        ];
+    }
+
     private void PrintBanner(TimeSpan elapsed)
     {
         string data = options.DataPath;
+        if (options.ClientTls("writer") is { } tls)
+        {
+            data += $" --cert {tls.CertificateFile} --key {tls.KeyFile} --cacert {tls.CaFile}";
+        }
         string gateways = string.Join(" ", Enumerable.Range(0, options.Silos).Select(i => $"--gateway 127.0.0.1:{options.BaseGatewayPort + i}"));
         Say($"""
             {ServingMarker}: {options.Silos} silos, data {data}, ready in {elapsed.TotalSeconds:0.0}s

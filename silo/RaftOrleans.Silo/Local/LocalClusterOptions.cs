@@ -21,6 +21,23 @@ public sealed record LocalClusterOptions
     /// <summary>Extra configuration tokens passed to every silo (<c>--Section:Key=value</c>).</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 
+    /// <summary>
+    /// A folder made by <c>scripts/make-dev-ca.sh</c> (<c>ca.crt</c>, <c>silo{i}.crt/.key</c>, <c>admin</c>, <c>writer</c>,
+    /// <c>reader</c>); when set the silos run with TLS and grant <c>admin</c> Admin, <c>writer</c> ReadWrite and
+    /// <c>reader</c> ReadOnly on every key. Null, the default: no TLS.
+    /// </summary>
+    public string? TlsDirectory { get; init; }
+
+    /// <summary>The client certificate settings of one identity in <see cref="TlsDirectory"/>, or null without TLS.</summary>
+    public RaftOrleans.Security.ClientTlsSettings? ClientTls(string identity) => TlsDirectory is { } dir
+        ? new RaftOrleans.Security.ClientTlsSettings
+        {
+            CertificateFile = Path.Combine(Path.GetFullPath(dir), $"{identity}.crt"),
+            KeyFile = Path.Combine(Path.GetFullPath(dir), $"{identity}.key"),
+            CaFile = Path.Combine(Path.GetFullPath(dir), "ca.crt"),
+        }
+        : null;
+
     /// <summary>The full data path.</summary>
     public string DataPath => Path.GetFullPath(DataDirectory);
 

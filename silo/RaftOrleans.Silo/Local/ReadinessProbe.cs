@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using RaftOrleans.Grains;
+using RaftOrleans.Security;
 
 namespace RaftOrleans.Silo.Local;
 
@@ -12,6 +13,9 @@ namespace RaftOrleans.Silo.Local;
 /// </summary>
 public sealed class ReadinessProbe(string clusterDatabasePath, string clusterId, string serviceId)
 {
+    /// <summary>The client certificate the probe connects with when the cluster runs with TLS (it needs read access to <see cref="ProbeKey"/>).</summary>
+    public RaftOrleans.Security.ClientTlsSettings? Tls { get; init; }
+
     /// <summary>The key read by the probe; reading never changes the store.</summary>
     public const string ProbeKey = "__raftkv_ready_probe__";
 
@@ -53,7 +57,7 @@ public sealed class ReadinessProbe(string clusterDatabasePath, string clusterId,
                         await Task.Delay(PollInterval, cancellationToken);
                     }
                 }
-                catch (Exception e) when (e is OrleansException or TimeoutException or OperationCanceledException
+                catch (Exception e) when (e is OrleansException or TimeoutException or OperationCanceledException or AccessDeniedException
                                               or InvalidOperationException or System.Data.Common.DbException)
                 {
                     if (cancellationToken.IsCancellationRequested)
@@ -96,6 +100,10 @@ public sealed class ReadinessProbe(string clusterDatabasePath, string clusterId,
                 o.ConnectionString = $"Data Source={clusterDatabasePath};Mode=ReadWrite";
             });
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = AttemptTimeout);
+            if (Tls is { } tls)
+            {
+                client.UseRaftTls(tls, serviceId);
+            }
         });
         return builder.Build();
     }
