@@ -62,14 +62,44 @@ public sealed class KeyValueGrainAccessTests
     }
 
     [Fact]
-    public void TheMethodsLeftToAdminByDefaultAreKnown()
+    public void EveryInterfaceMethodIsClassified()
     {
-        // A tripwire, not a rule: a method added to IKeyValueGrain is Admin-only until classified in
-        // KeyValueGrainAccess. Classify it there (or accept Admin-only) and update this list.
+        // A tripwire: a method added to IKeyValueGrain is Admin-only until classified in KeyValueGrainAccess.
         var unclassified = typeof(IKeyValueGrain).GetMethods().Select(m => m.Name)
             .Except(KeyValueGrainAccess.ClassifiedMethods).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(["DeleteRange", "LeaseGrant", "LeaseKeepAlive", "LeaseRevoke", "LeaseTimeToLive", "PutLeased", "Range", "Txn", "Watch"], unclassified);
-        Assert.All(unclassified, m => Assert.Equal(AccessKind.Admin, Call(m, "app/x").Kind));
+        Assert.Empty(unclassified);
+    }
+
+    [Fact]
+    public void RangesMustLieWithinAPrefixAndTransactionsNeedEveryKeyTheyTouch()
+    {
+        Assert.Null(Policy.Check("app-reader", Call(nameof(IKeyValueGrain.Range), RangeRequest.WithPrefix("app/config/"))));
+        Assert.Null(Policy.Check("app-reader", Call(nameof(IKeyValueGrain.Range), RangeRequest.Between("app/a", "app0"))));
+        Assert.Contains("outside its prefixes", Policy.Check("app-reader", Call(nameof(IKeyValueGrain.Range), RangeRequest.Between("app/a", "b"))));
+        Assert.Contains("outside its prefixes", Policy.Check("app-reader", Call(nameof(IKeyValueGrain.Range), RangeRequest.Between("app/a", null))));
+        Assert.Contains("outside its prefixes", Policy.Check("app-reader", Call(nameof(IKeyValueGrain.Watch), RangeRequest.WithPrefix("ap"))));
+        Assert.Contains("read-only", Policy.Check("app-reader", Call(nameof(IKeyValueGrain.DeleteRange), RangeRequest.WithPrefix("app/"))));
+        Assert.Null(Policy.Check("app", Call(nameof(IKeyValueGrain.DeleteRange), RangeRequest.WithPrefix("shared/tmp/"))));
+
+        var inside = new TxnRequest { Compares = [TxnCompare.Absent("app/lock")], Success = [TxnOperation.Put("app/lock", "me")], Failure = [TxnOperation.Read(RangeRequest.Single("shared/x"))] };
+        Assert.Null(Policy.Check("app", Call(nameof(IKeyValueGrain.Txn), inside)));
+        Assert.Contains("read-only", Policy.Check("app-reader", Call(nameof(IKeyValueGrain.Txn), inside)));
+        var peeking = inside with { Compares = [TxnCompare.Absent("other/lock")] };
+        Assert.Equal("client 'app' may not write key 'other/lock': outside its prefixes ('app/', 'shared/')", Policy.Check("app", Call(nameof(IKeyValueGrain.Txn), peeking)));
+        var readOnly = new TxnRequest { Success = [TxnOperation.Read(RangeRequest.WithPrefix("app/"))] };
+        Assert.Null(Policy.Check("app-reader", Call(nameof(IKeyValueGrain.Txn), readOnly)));
+    }
+
+    [Fact]
+    public void LeasesNeedReadWriteAndARevokeNeedsNoPrefixLimit()
+    {
+        Assert.Null(Policy.Check("app", Call(nameof(IKeyValueGrain.LeaseGrant), 10L, 0L)));
+        Assert.Null(Policy.Check("app", Call(nameof(IKeyValueGrain.LeaseKeepAlive), 1L)));
+        Assert.Contains("read-only", Policy.Check("reader", Call(nameof(IKeyValueGrain.LeaseGrant), 10L, 0L)));
+        Assert.Null(Policy.Check("writer", Call(nameof(IKeyValueGrain.LeaseRevoke), 1L)));
+        Assert.Contains("deletes the lease's keys wherever they are", Policy.Check("app", Call(nameof(IKeyValueGrain.LeaseRevoke), 1L)));
+        Assert.Null(Policy.Check("app", Call(nameof(IKeyValueGrain.PutLeased), "app/x", "v", 1L)));
+        Assert.Contains("outside its prefixes", Policy.Check("app", Call(nameof(IKeyValueGrain.PutLeased), "other/x", "v", 1L)));
     }
 
     [Fact]
