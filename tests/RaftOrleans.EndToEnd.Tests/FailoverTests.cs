@@ -13,7 +13,6 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(60);
     private ProcessCluster? _cluster;
-    private readonly Dictionary<string, string> _acknowledged = [];
 
     public async Task InitializeAsync()
     {
@@ -32,9 +31,10 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
     {
         ProcessCluster cluster = _cluster!;
         using ShellSession shell = ShellSession.Start(cluster.ClientArguments());
+        var writes = new AcknowledgedWrites(shell, Log, CommandTimeout);
         for (int i = 0; i < 20; i++)
         {
-            await cluster.AssertAsync(await TryWriteAsync(shell, $"before-{i}"), $"write before-{i} failed on a healthy cluster");
+            await cluster.AssertAsync(await writes.TryWriteAsync($"before-{i}"), $"write before-{i} failed on a healthy cluster");
         }
 
         ReplicaView leader = await LeaderAsync(cluster);
@@ -44,18 +44,18 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
 
         // Writes resume: some attempts right after the crash may be unavailable (not acknowledged).
         int attempt = 0;
-        TimeSpan recovery = await Eventually.UntilAsync(async () => await TryWriteAsync(shell, $"after-{attempt++}"),
+        TimeSpan recovery = await Eventually.UntilAsync(async () => await writes.TryWriteAsync($"after-{attempt++}"),
             RecoveryTimeout, $"a write succeeds after {victim.Name} (the leader) was killed", cluster.DescribeAsync);
         Log($"first write acknowledged {recovery.TotalMilliseconds:0} ms after the kill ({attempt} attempts)");
         for (int i = 0; i < 10; i++)
         {
-            await cluster.AssertAsync(await TryWriteAsync(shell, $"settled-{i}"), $"write settled-{i} failed after failover");
+            await cluster.AssertAsync(await writes.TryWriteAsync($"settled-{i}"), $"write settled-{i} failed after failover");
         }
 
         ReplicaView newLeader = await LeaderAsync(cluster);
         Assert.NotEqual(leader.Replica, newLeader.Replica);
-        await AssertAllAcknowledgedReadableAsync(shell, cluster);
-        Log($"new leader replica {newLeader.Replica}; all {_acknowledged.Count} acknowledged writes read back; restarting {victim.Name}");
+        await writes.AssertAllReadableAsync(cluster);
+        Log($"new leader replica {newLeader.Replica}; all {writes.Count} acknowledged writes read back; restarting {victim.Name}");
 
         victim.Start();
         long committed = (await LeaderAsync(cluster)).Commit;
@@ -67,46 +67,11 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
             },
             RecoveryTimeout, $"restarted {victim.Name} is a follower that applied index {committed}", cluster.DescribeAsync);
         Log($"{victim.Name} rejoined and applied index {committed}");
-        await AssertAllAcknowledgedReadableAsync(shell, cluster);
+        await writes.AssertAllReadableAsync(cluster);
         Log("all acknowledged writes read back again");
     }
 
-    private void LogIfSlow(string command, TimeSpan elapsed, JsonElement result)
-    {
-        if (elapsed > TimeSpan.FromSeconds(1))
-        {
-            Log($"slow: '{command}' took {elapsed.TotalMilliseconds:0} ms: {result}");
-        }
-    }
-
     private void Log(string message) => output.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:0.0}s] {message}");
-
-    private async Task<bool> TryWriteAsync(ShellSession shell, string key)
-    {
-        string value = $"value-of-{key}";
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        JsonElement result = await shell.SendAsync($"set {key} {value}", CommandTimeout);
-        LogIfSlow($"set {key}", clock.Elapsed, result);
-        if (!result.GetProperty("ok").GetBoolean())
-        {
-            Assert.Equal("unavailable", result.GetProperty("error").GetString());
-            return false;
-        }
-        _acknowledged[key] = value;
-        return true;
-    }
-
-    private async Task AssertAllAcknowledgedReadableAsync(ShellSession shell, ProcessCluster cluster)
-    {
-        foreach ((string key, string value) in _acknowledged)
-        {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            JsonElement read = await shell.SendAsync($"get {key}", CommandTimeout);
-            LogIfSlow($"get {key}", clock.Elapsed, read);
-            await cluster.AssertAsync(read.GetProperty("ok").GetBoolean(), $"acknowledged key {key} not readable: {read}");
-            Assert.Equal(value, read.GetProperty("value").GetString());
-        }
-    }
 
     private static async Task<ReplicaView> LeaderAsync(ProcessCluster cluster)
     {

@@ -20,7 +20,6 @@ public sealed class SelfHealingTests(ITestOutputHelper output) : IAsyncLifetime
     private static readonly TimeSpan HealingTimeout = TimeSpan.FromSeconds(150);
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly Dictionary<string, string> _acknowledged = [];
     private ProcessCluster? _cluster;
 
     /// <inheritdoc />
@@ -40,9 +39,10 @@ public sealed class SelfHealingTests(ITestOutputHelper output) : IAsyncLifetime
         ProcessCluster cluster = _cluster!;
         Assert.Equal([(1, "voter"), (2, "voter"), (3, "voter")], await MembersAsync(cluster));
         using ShellSession shell = ShellSession.Start(cluster.ClientArguments());
+        var writes = new AcknowledgedWrites(shell, Log, CommandTimeout);
         for (int i = 0; i < 20; i++)
         {
-            await cluster.AssertAsync(await TryWriteAsync(shell, $"before-{i}"), $"write before-{i} failed on a healthy cluster");
+            await cluster.AssertAsync(await writes.TryWriteAsync($"before-{i}"), $"write before-{i} failed on a healthy cluster");
         }
 
         SiloProcess victim = await cluster.HealthyFollowerAsync();
@@ -56,7 +56,7 @@ public sealed class SelfHealingTests(ITestOutputHelper output) : IAsyncLifetime
         var sinceCheck = Stopwatch.StartNew();
         TimeSpan healed = await Eventually.UntilAsync(async () =>
             {
-                if (!await TryWriteAsync(shell, $"during-{attempt++}")) failed++;
+                if (!await writes.TryWriteAsync($"during-{attempt++}")) failed++;
                 if (sinceCheck.Elapsed < TimeSpan.FromSeconds(3)) return false;
                 sinceCheck.Restart();
                 var members = await MembersAsync(cluster);
@@ -68,10 +68,10 @@ public sealed class SelfHealingTests(ITestOutputHelper output) : IAsyncLifetime
 
         for (int i = 0; i < 10; i++)
         {
-            await cluster.AssertAsync(await TryWriteAsync(shell, $"after-{i}"), $"write after-{i} failed once healed");
+            await cluster.AssertAsync(await writes.TryWriteAsync($"after-{i}"), $"write after-{i} failed once healed");
         }
-        await AssertAllAcknowledgedReadableAsync(shell, cluster);
-        Log($"10 more writes acknowledged; all {_acknowledged.Count} acknowledged writes read back");
+        await writes.AssertAllReadableAsync(cluster);
+        Log($"10 more writes acknowledged; all {writes.Count} acknowledged writes read back");
 
         // The replacement holds the data itself: it applies everything the leader committed.
         await Eventually.UntilAsync(async () =>
@@ -92,39 +92,6 @@ public sealed class SelfHealingTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(list.ExitCode == 0 && list.Json.GetProperty("ok").GetBoolean(), list.ToString());
         return [.. list.Json.GetProperty("members").EnumerateArray()
             .Select(m => (m.GetProperty("replica").GetInt32(), m.GetProperty("role").GetString()!))];
-    }
-
-    private async Task<bool> TryWriteAsync(ShellSession shell, string key)
-    {
-        string value = $"value-of-{key}";
-        var clock = Stopwatch.StartNew();
-        JsonElement result = await shell.SendAsync($"set {key} {value}", CommandTimeout);
-        LogIfSlow($"set {key}", clock.Elapsed, result);
-        if (!result.GetProperty("ok").GetBoolean())
-        {
-            Assert.Equal("unavailable", result.GetProperty("error").GetString());
-            Log($"set {key} not acknowledged: {result}");
-            return false;
-        }
-        _acknowledged[key] = value;
-        return true;
-    }
-
-    private async Task AssertAllAcknowledgedReadableAsync(ShellSession shell, ProcessCluster cluster)
-    {
-        foreach ((string key, string value) in _acknowledged)
-        {
-            var clock = Stopwatch.StartNew();
-            JsonElement read = await shell.SendAsync($"get {key}", CommandTimeout);
-            LogIfSlow($"get {key}", clock.Elapsed, read);
-            await cluster.AssertAsync(read.GetProperty("ok").GetBoolean(), $"acknowledged key {key} not readable: {read}");
-            Assert.Equal(value, read.GetProperty("value").GetString());
-        }
-    }
-
-    private void LogIfSlow(string command, TimeSpan elapsed, JsonElement result)
-    {
-        if (elapsed > TimeSpan.FromSeconds(1)) Log($"slow: '{command}' took {elapsed.TotalMilliseconds:0} ms: {result}");
     }
 
     private void Log(string message) => output.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:0.0}s] {message}");
