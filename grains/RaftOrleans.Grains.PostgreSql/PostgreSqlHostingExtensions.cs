@@ -84,6 +84,9 @@ public static class PostgreSqlHostingExtensions
         {
             options.Invariant = AdoNetInvariantNames.PostgreSql;
             options.ConnectionString = connectionString;
+            // Replicas clear the log chunks and snapshot rows compaction leaves behind: delete those rows, or the disk
+            // grows by a row per compacted chunk forever. A caller may still turn it off in configureOptions.
+            options.DeleteStateOnClear = true;
             configureOptions?.Invoke(options);
         }));
     }

@@ -84,7 +84,7 @@ public static class SqliteHostingExtensions
     /// <param name="builder">The silo builder.</param>
     /// <param name="providerName">The storage provider name.</param>
     /// <param name="databasePath">The database file; one per silo.</param>
-    /// <param name="configureOptions">Further settings (serializer, <c>DeleteStateOnClear</c>, ...), applied
+    /// <param name="configureOptions">Further settings (serializer, ...), applied
     /// after the invariant and connection string.</param>
     /// <returns>The <paramref name="builder"/>, for chaining.</returns>
     public static ISiloBuilder AddRaftSqliteGrainStorage(
@@ -107,6 +107,9 @@ public static class SqliteHostingExtensions
         {
             options.Invariant = AdoNetInvariantNames.Sqlite;
             options.ConnectionString = connectionString;
+            // Replicas clear the log chunks and snapshot rows compaction leaves behind: delete those rows, or the disk
+            // grows by a row per compacted chunk forever. A caller may still turn it off in configureOptions.
+            options.DeleteStateOnClear = true;
             configureOptions?.Invoke(options);
         }));
     }

@@ -43,6 +43,20 @@ public sealed class SqliteHostingExtensionsTests : IDisposable
     }
 
     [Fact]
+    public void RaftStorage_DeletesClearedRows_UnlessTheCallerSaysOtherwise()
+    {
+        // Compaction clears log chunks and snapshot rows; keeping them as empty rows would grow the disk forever.
+        using var host = new HostBuilder().UseOrleans(silo => silo
+            .UseLocalhostClustering()
+            .AddRaftSqliteGrainStorage("raft", _directory.PathOf("a.db"))
+            .AddRaftSqliteGrainStorage("kept", _directory.PathOf("b.db"), o => o.DeleteStateOnClear = false)).Build();
+        var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Orleans.Configuration.AdoNetGrainStorageOptions>>();
+
+        Assert.True(options.Get("raft").DeleteStateOnClear);
+        Assert.False(options.Get("kept").DeleteStateOnClear);
+    }
+
+    [Fact]
     public void SiloExtensions_ForTheSameProviderOnAnotherFile_Throw()
     {
         var error = Assert.Throws<InvalidOperationException>(() => new HostBuilder().UseOrleans(silo => silo
