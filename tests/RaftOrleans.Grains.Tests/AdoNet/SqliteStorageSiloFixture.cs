@@ -34,8 +34,9 @@ public sealed class SqliteStorageSiloFixture : IAsyncLifetime
         _host = new HostBuilder()
             .UseOrleans(silo => silo
                 .UseLocalhostClustering(ports[0], ports[1])
-                .AddRaftSqliteGrainStorage(ProviderName, StoragePath)
-                .AddRaftSqliteGrainStorage(DeletingProviderName, DeletingStoragePath, options => options.DeleteStateOnClear = true))
+                // Deleting cleared rows is the extension's default; the keeping provider turns it off.
+                .AddRaftSqliteGrainStorage(ProviderName, StoragePath, options => options.DeleteStateOnClear = false)
+                .AddRaftSqliteGrainStorage(DeletingProviderName, DeletingStoragePath))
             .Build();
         await _host.StartAsync();
     }
