@@ -1,16 +1,17 @@
 // The sample's application: its configuration and a lock live in RaftOrleans. It seeds the
 // configuration once, reads it back linearizably, and runs a "nightly report" that two workers race
-// for: the CAS lock lets exactly one run it at a time.
+// for: the lease-backed lock (RaftOrleans.Recipes) lets exactly one run it at a time, and the report's
+// result is written only while the lock is still held (fenced by the lock's token).
 //
 //   dotnet run --project samples/ConfigAndLock/ConfigAndLock.Client -- 127.0.0.1:30001
 using System.Net;
-using ConfigAndLock;
 using RaftOrleans.Client.Connection;
 using RaftOrleans.Grains;
+using RaftOrleans.Recipes;
 
 var gateways = (args.Length > 0 ? args : ["127.0.0.1:30001"]).Select(IPEndPoint.Parse).ToList();
 await using var client = await RaftKeyValueClient.ConnectAsync(new ConnectionSettings { Gateways = gateways });
-var store = client.Store;
+IRaftKeyValueStore store = client.Store;
 
 // Configuration: defaults are written only where no value exists yet, so an operator's change
 // (raftkv set app/config/report-hour 3) survives the next start.
@@ -20,44 +21,44 @@ foreach (var (key, value) in defaults)
     var seeded = await store.CompareAndSwapAsync(key, CasCondition.NotExists(), value);
     Require(seeded.Status is KvStatusCode.Ok or KvStatusCode.CasConflict, $"seeding {key}", seeded);
 }
-foreach (var key in defaults.Keys)
+var config = await store.RangeAsync(RangeRequest.WithPrefix("app/config/"));   // linearizable, in key order
+Require(config.IsOk, "reading the configuration", config);
+foreach (var item in config.Items!.Where(i => defaults.ContainsKey(i.Key)))
 {
-    var read = await store.GetAsync(key);   // linearizable: sees every write acknowledged before it
-    Require(read.IsOk, $"reading {key}", read);
-    Console.WriteLine($"config {key} = {read.Value} (revision {read.Revision})");
+    Console.WriteLine($"config {item.Key} = {item.Value} (revision {item.ModRevision})");
 }
 
-// The lock: worker-a takes it, worker-b is refused while a holds it, then gets it once a releases it.
-var reportLock = new CasLock(store, "app/locks/nightly-report");
-var (a, holder) = await reportLock.TryAcquireAsync("worker-a");
-Console.WriteLine(a ? "worker-a took the lock" : $"worker-a: lock held by {holder}");
-var (b, holderForB) = await reportLock.TryAcquireAsync("worker-b");
-Console.WriteLine(b ? "worker-b took the lock" : $"worker-b: lock held by {holderForB}");
-if (a)
+// The lock: held by a lease, so a worker that crashes while holding it frees it once its lease runs
+// out (LeaseTtl) instead of keeping it forever. Two workers race for it here, in one process.
+var reportLock = new RaftDistributedLock(store, "nightly-report", new RaftLockOptions { Prefix = "app/locks/", LeaseTtl = TimeSpan.FromSeconds(10) });
+long tokenA;
+await using (var a = await reportLock.TryAcquireAsync() ?? throw new InvalidOperationException("worker-a: the lock is held by someone else"))
 {
-    var runs = await IncrementAsync(store, "app/reports/runs");
-    Console.WriteLine($"worker-a ran the report (run {runs})");
-    Console.WriteLine(await reportLock.ReleaseAsync("worker-a") ? "worker-a released the lock" : "worker-a did not hold the lock");
-}
-(b, holderForB) = await reportLock.TryAcquireAsync("worker-b");
-Console.WriteLine(b ? "worker-b took the lock" : $"worker-b: lock held by {holderForB}");
-if (b) Console.WriteLine(await reportLock.ReleaseAsync("worker-b") ? "worker-b released the lock" : "worker-b did not hold the lock");
-return a && b ? 0 : 1;
-
-// A counter: read, then CAS on the revision read, again on a conflict.
-static async Task<long> IncrementAsync(RaftKeyValueStore store, string key)
-{
-    while (true)
+    tokenA = a.FencingToken;
+    Console.WriteLine("worker-a took the lock");
+    await using (var b = await reportLock.TryAcquireAsync())
     {
-        var current = await store.GetAsync(key);
-        Require(current.Status is KvStatusCode.Ok or KvStatusCode.NotFound, $"reading {key}", current);
-        var next = current.IsOk ? long.Parse(current.Value!) + 1 : 1;
-        var condition = current.IsOk ? CasCondition.RevisionEquals(current.Revision) : CasCondition.NotExists();
-        var swap = await store.CompareAndSwapAsync(key, condition, next.ToString());
-        if (swap.IsOk) return next;
-        Require(swap.Status == KvStatusCode.CasConflict, $"incrementing {key}", swap);
+        Console.WriteLine(b is null ? "worker-b: lock held by worker-a" : "worker-b took the lock (a second holder: a bug)");
+        if (b is not null) return 1;
     }
+
+    var runs = await store.IncrementAsync("app/reports/runs");
+    Require(runs.IsOk, "counting the run", runs);
+    // Written only if worker-a still holds the lock: a holder that lost its lease cannot overwrite the next one's work.
+    var result = await a.PutIfHeldAsync("app/reports/last-run-by", "worker-a");
+    Require(result.IsOk && result.Succeeded, "writing the report", result);
+    Console.WriteLine($"worker-a ran the report (run {runs.Value})");
 }
+Console.WriteLine("worker-a released the lock");
+
+await using (var b = await reportLock.AcquireAsync(TimeSpan.FromSeconds(30)))
+{
+    Console.WriteLine(b.FencingToken > tokenA ? "worker-b took the lock, with a newer fencing token" : "worker-b took the lock with an old token (a bug)");
+    var result = await b.PutIfHeldAsync("app/reports/last-run-by", "worker-b");
+    Require(result.IsOk && result.Succeeded, "writing the report", result);
+}
+Console.WriteLine("worker-b released the lock");
+return 0;
 
 static void Require(bool condition, string what, KvResponse response)
 {
