@@ -24,6 +24,9 @@ internal sealed class LeaseQueue(IRaftKeyValueStore store, string prefix, TimeSp
     {
         var granted = Ok(await store.GrantLeaseAsync((long)Math.Ceiling(leaseTtl.TotalSeconds), cancellationToken: cancellationToken));
         var entry = new LeaseQueueEntry(store, $"{Prefix}{granted.Lease:x16}", granted.Lease);
+        // Keep the lease alive from the start: a contender may wait longer than the lease's TTL, and an entry whose
+        // lease ends while it waits loses its place (a 2 s lease behind a crashed 2 s holder lost it in CI).
+        entry.StartKeepAlive();
         try
         {
             var put = Ok(await store.TxnAsync(new TxnRequest
@@ -32,7 +35,7 @@ internal sealed class LeaseQueue(IRaftKeyValueStore store, string prefix, TimeSp
                 Success = [TxnOperation.Put(entry.Key, value, entry.Lease)],
             }, cancellationToken));
             entry.Token = put.Revision;
-            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(waitUntilFirst, cancellationToken);
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(waitUntilFirst, cancellationToken, entry.LostToken);
             while (true)
             {
                 // Looking is not waiting: even a zero timeout gets one look at the queue.
@@ -47,8 +50,12 @@ internal sealed class LeaseQueue(IRaftKeyValueStore store, string prefix, TimeSp
             // Confirm the lease at the leader before handing the lock out (etcd #11456).
             var alive = await store.KeepLeaseAliveOnceAsync(entry.Lease, cancellationToken);
             if (!alive.IsOk) throw Lost(entry, $"its lease is {alive.Status}: {alive.Message}");
-            entry.StartKeepAlive();
             return entry;
+        }
+        catch (OperationCanceledException) when (entry.LostToken.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            await entry.DisposeAsync();
+            throw Lost(entry, "its lease ended while it waited");
         }
         catch (OperationCanceledException) when (waitUntilFirst.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
